@@ -1,0 +1,3 @@
+from qifu.manage import main
+
+main()

@@ -1,0 +1,89 @@
+"""The one visibility layer (PRODUCT.md §1). Each function returns a QuerySet filter.
+
+- enterprise user: only its own enterprise;
+- cadre / deputy: enterprises with an open link to them, and those of task forces they sit in;
+- handler / department head: enterprises of task forces they sit in (issue 3 adds the enterprises
+  of their department's cases);
+- leader and service desk: everything;
+- the three admins: no business data at all.
+Selectors must start here; `<entity>_get` answers NotFound for objects outside the scope.
+"""
+
+from django.db.models import Q, QuerySet
+
+from qifu.access.actor import Actor
+from qifu.accounts.models import User
+from qifu.accounts.roles import STAFF_ROLES
+from qifu.enterprises.models import Enterprise
+from qifu.linkage.models import Linkage, TaskForce, TaskForceMember
+from qifu.projects.models import Milestone, Project
+
+
+def _task_force_enterprise_ids(actor: Actor) -> "QuerySet[TaskForceMember, int]":
+    return TaskForceMember.objects.filter(user_id=actor.id, task_force__active=True).values("enterprise_id")
+
+
+def _lead_enterprise_ids(actor: Actor) -> "QuerySet[TaskForce, int]":
+    return TaskForce.objects.filter(lead_id=actor.id, active=True).values("enterprise_id")
+
+
+def enterprise_filter(actor: Actor, prefix: str = "") -> Q:
+    """A Q over `<prefix>id` (the enterprise key) that admits exactly what the actor may see."""
+    key = f"{prefix}id" if not prefix else f"{prefix}_id"
+    if actor.is_zone_wide:
+        return Q()
+    if actor.is_enterprise:
+        return Q(**{key: actor.enterprise_id})
+    if actor.is_liaison:
+        linked = Linkage.objects.filter(liaison_id=actor.id, ended_on__isnull=True).values("enterprise_id")
+        return (
+            Q(**{f"{key}__in": linked})
+            | Q(**{f"{key}__in": _task_force_enterprise_ids(actor)})
+            | Q(**{f"{key}__in": _lead_enterprise_ids(actor)})
+        )
+    if actor.is_department:
+        return Q(**{f"{key}__in": _task_force_enterprise_ids(actor)}) | Q(
+            **{f"{key}__in": _lead_enterprise_ids(actor)}
+        )
+    return Q(pk__in=[])
+
+
+def scope_enterprises(actor: Actor) -> QuerySet[Enterprise]:
+    if actor.is_admin:
+        return Enterprise.objects.none()
+    return Enterprise.objects.filter(enterprise_filter(actor))
+
+
+def scope_projects(actor: Actor) -> QuerySet[Project]:
+    if actor.is_admin:
+        return Project.objects.none()
+    return Project.objects.filter(enterprise_filter(actor, "enterprise"))
+
+
+def scope_milestones(actor: Actor) -> QuerySet[Milestone]:
+    if actor.is_admin:
+        return Milestone.objects.none()
+    return Milestone.objects.filter(enterprise_filter(actor, "enterprise"))
+
+
+def scope_linkages(actor: Actor) -> QuerySet[Linkage]:
+    if actor.is_admin:
+        return Linkage.objects.none()
+    return Linkage.objects.filter(enterprise_filter(actor, "enterprise"))
+
+
+def scope_task_forces(actor: Actor) -> QuerySet[TaskForce]:
+    if actor.is_admin:
+        return TaskForce.objects.none()
+    return TaskForce.objects.filter(enterprise_filter(actor, "enterprise"))
+
+
+def scope_staff(actor: Actor) -> QuerySet[User]:
+    """Staff directory: staff see colleagues; an enterprise sees only its own liaisons."""
+    staff = User.objects.filter(role__in=STAFF_ROLES, is_active=True)
+    if actor.is_staff_role or actor.role == "sysadmin":
+        return staff
+    if actor.is_enterprise:
+        mine = Linkage.objects.filter(enterprise_id=actor.enterprise_id, ended_on__isnull=True).values("liaison_id")
+        return staff.filter(pk__in=mine)
+    return User.objects.none()

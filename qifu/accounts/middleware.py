@@ -1,0 +1,63 @@
+"""Session policy (等保 IA-3, IA-5): idle timeout (shorter for admins), absolute lifetime, and
+forced password change when the password is initial, reset or older than the policy allows."""
+
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+
+from qifu.accounts.roles import ADMIN_ROLES
+
+LOGIN_AT = "qifu_login_at"
+SEEN_AT = "qifu_seen_at"
+EXEMPT_PREFIXES = ("/static/", "/api/", "/healthz", "/accounts/logout", "/accounts/password")
+
+
+def idle_limit_seconds(role: str) -> int:
+    policy = settings.QIFU_SECURITY
+    minutes = policy["ADMIN_SESSION_IDLE_MINUTES"] if role in ADMIN_ROLES else policy["SESSION_IDLE_MINUTES"]
+    return int(minutes) * 60  # type: ignore[call-overload]
+
+
+def password_expired(user: object) -> bool:
+    changed = getattr(user, "password_changed_at", None)
+    max_age = timedelta(days=int(settings.QIFU_SECURITY["PASSWORD_MAX_AGE_DAYS"]))  # type: ignore[call-overload]
+    return bool(getattr(user, "must_change_password", False)) or (
+        changed is not None and timezone.now() - changed > max_age
+    )
+
+
+class SessionPolicyMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and not request.path.startswith("/api/"):
+            now = time.time()
+            login_at = request.session.get(LOGIN_AT)
+            seen_at = request.session.get(SEEN_AT, login_at)
+            absolute = int(settings.QIFU_SECURITY["SESSION_ABSOLUTE_HOURS"]) * 3600  # type: ignore[call-overload]
+            if (
+                login_at is None
+                or now - float(seen_at or 0) > idle_limit_seconds(user.role)  # type: ignore[union-attr]
+                or now - float(login_at) > absolute
+            ):
+                logout(request)
+                if request.headers.get("HX-Request"):
+                    return JsonResponse({"code": "session_expired", "detail": "session expired"}, status=401)
+                return redirect(f"{reverse('accounts:login')}?next={request.path}")
+            # Refresh the idle clock at most once a minute: a session write per request would
+            # serialise every page view on the database's write lock.
+            if now - float(seen_at or 0) > 60:
+                request.session[SEEN_AT] = now
+                request.session.set_expiry(idle_limit_seconds(user.role))  # type: ignore[union-attr]
+            if password_expired(user) and not request.path.startswith(EXEMPT_PREFIXES):
+                return redirect("accounts:password_change")
+        return self.get_response(request)

@@ -1,0 +1,89 @@
+"""The /api/v1/ API: one NinjaAPI, a router per app, errors as {"code", "detail"}."""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer
+
+from qifu.access.actor import Actor
+from qifu.accounts.middleware import password_expired
+from qifu.accounts.services import token_authenticate
+from qifu.core.errors import QifuError
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
+        user = token_authenticate(token)
+        if user is None:
+            return None
+        if password_expired(user):
+            raise QifuError("password expired: change it before using the API", code="password_expired", data={})
+        actor = Actor.of(user)
+        request.user = user
+        return actor
+
+
+api = NinjaAPI(
+    title="Qifu API",
+    version="1",
+    description="企服 — enterprise liaison service platform. Token auth: `Authorization: Bearer <token>` "
+    "(create one with `qifu token create USERNAME`). Errors answer `{\"code\", \"detail\"}`; objects "
+    "outside the caller's scope answer 404.",
+    auth=BearerToken(),
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(QifuError)
+def on_qifu_error(request: HttpRequest, exc: QifuError) -> HttpResponse:
+    status = 403 if exc.code == "password_expired" else exc.http_status
+    return api.create_response(request, {"code": exc.code, "detail": exc.message, **exc.data}, status=status)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(
+        request, {"code": "invalid", "detail": "request did not validate", "errors": exc.errors}, status=422
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"code": "not_authenticated", "detail": "a valid bearer token is required"}, status=401)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    code = {404: "not_found", 403: "permission_denied", 409: "conflict"}.get(exc.status_code, "invalid")
+    return api.create_response(request, {"code": code, "detail": str(exc)}, status=exc.status_code)
+
+
+def actor_of(request: HttpRequest) -> Actor:
+    """The Actor the bearer-token auth resolved for this request."""
+    auth: Any = getattr(request, "auth", None)
+    assert isinstance(auth, Actor)
+    return auth
+
+
+def _mount() -> None:
+    from importlib import import_module
+
+    for prefix, module in (
+        ("/enterprises/", "qifu.enterprises.api"),
+        ("/projects/", "qifu.projects.api"),
+        ("/linkages/", "qifu.linkage.api"),
+        ("/staff/", "qifu.people.api"),
+        ("/departments/", "qifu.reference.api"),
+    ):
+        try:
+            router = import_module(module).router
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        api.add_router(prefix, router)
+
+
+_mount()

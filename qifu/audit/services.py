@@ -1,0 +1,119 @@
+"""audit_record: the only way an audit row is written (PRODUCT.md §1 三员, security AU-1..AU-3)."""
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from qifu.audit.models import AuditEntry, AuditHead, Outcome
+from qifu.core import context
+from qifu.core.crypto import hmac_sm3
+
+GENESIS = "0" * 64
+
+
+def _clean(value: str) -> str:
+    """Control characters (CRLF, ANSI escapes) are stored escaped, never raw (AU-2)."""
+    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in value)
+
+
+def canonical(entry: AuditEntry) -> bytes:
+    body = {
+        "id": entry.pk,
+        "at": entry.at.isoformat(),
+        "actor_id": entry.actor_id,
+        "actor_username": entry.actor_username,
+        "actor_role": entry.actor_role,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "outcome": entry.outcome,
+        "ip": entry.ip,
+        "request_id": entry.request_id,
+        "changes": entry.changes,
+    }
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+
+
+def chain_hash(prev_hash: str, entry: AuditEntry) -> str:
+    return hmac_sm3(settings.AUDIT_KEY, prev_hash.encode() + b"|" + canonical(entry)).hex()
+
+
+@dataclass(frozen=True)
+class AuditActor:
+    id: int | None
+    username: str
+    role: str
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    object_type: str = "",
+    object_id: object = "",
+    outcome: str = Outcome.SUCCESS,
+    changes: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> AuditEntry:
+    """Append one chained record in the caller's transaction (fail closed: no record, no change)."""
+    user = getattr(actor, "user", actor)
+    ctx = context.current()
+    with transaction.atomic():
+        head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
+        entry = AuditEntry(
+            id=head.last_id + 1,
+            at=at or timezone.now(),
+            actor_id=getattr(user, "pk", None),
+            actor_username=_clean(str(getattr(user, "username", "") or ""))[:160],
+            actor_role=str(getattr(user, "role", "") or ""),
+            action=action,
+            object_type=object_type,
+            object_id=_clean(str(object_id))[:64],
+            outcome=outcome,
+            ip=ctx.ip,
+            request_id=ctx.request_id,
+            changes=json.loads(json.dumps(changes or {}, ensure_ascii=False, default=str)),
+            prev_hash=head.last_hash,
+        )
+        entry.hash = chain_hash(head.last_hash, entry)
+        entry.save(force_insert=True)
+        AuditHead.objects.filter(id=1).update(last_id=entry.pk, last_hash=entry.hash, count=head.count + 1)
+    return entry
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    first_bad_id: int | None
+    reason: str
+
+
+def audit_verify(*, batch: int = 5000) -> VerifyResult:
+    """Walk the chain; report the first row that was edited, deleted or cut off the tail."""
+    head = AuditHead.objects.filter(id=1).first()
+    prev = GENESIS
+    expected_id = 1
+    checked = 0
+    last_id = 0
+    while True:
+        rows = list(AuditEntry.objects.filter(id__gt=last_id).order_by("id")[:batch])
+        if not rows:
+            break
+        for entry in rows:
+            if entry.pk != expected_id:
+                return VerifyResult(False, checked, expected_id, "missing row (deleted)")
+            if entry.prev_hash != prev or chain_hash(prev, entry) != entry.hash:
+                return VerifyResult(False, checked, entry.pk, "row edited or chain broken")
+            prev = entry.hash
+            expected_id += 1
+            checked += 1
+            last_id = entry.pk
+    if head is not None and (head.last_id != last_id or head.last_hash != prev):
+        return VerifyResult(False, checked, last_id + 1, "tail truncated (head does not match)")
+    return VerifyResult(True, checked, None, "ok")

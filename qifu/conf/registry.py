@@ -1,0 +1,50 @@
+"""Every server-level setting Qifu reads from the environment, with its default and meaning.
+
+`settings.py` reads these through `conf.env`; a test fails when an entry is missing from the
+README's configuration table, so the documentation cannot drift from the code.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("QIFU_DEBUG", "0", "Debug mode (1/0). Never 1 in production."),
+    Setting(
+        "QIFU_SECRET_KEY",
+        "(none)",
+        "Django secret key. Required when QIFU_DEBUG=0; a development key is generated under var/ otherwise.",
+    ),
+    Setting("QIFU_ALLOWED_HOSTS", "127.0.0.1,localhost", "Comma-separated host names the server answers."),
+    Setting(
+        "QIFU_DATABASE_URL",
+        "sqlite:///var/qifu.sqlite3",
+        "Database URL: the embedded SQLite file (WAL) by default, postgres://… in production.",
+    ),
+    Setting("QIFU_REDIS_URL", "(unset)", "When set, cache, lockout counters and the job queue use Redis."),
+    Setting("QIFU_DATA_DIR", "var", "Directory for the SQLite file, uploads, the job queue and keys."),
+    Setting(
+        "QIFU_FIELD_KEY",
+        "(generated in var/ when QIFU_DEBUG=1)",
+        "SM4 key (32 hex digits) for encrypting contact data at rest. Required when QIFU_DEBUG=0.",
+    ),
+    Setting(
+        "QIFU_AUDIT_KEY",
+        "(generated in var/ when QIFU_DEBUG=1)",
+        "HMAC-SM3 key (hex) chaining the audit log. Required when QIFU_DEBUG=0.",
+    ),
+    Setting("QIFU_HTTPS", "1", "1: secure cookies, HSTS and HTTPS redirect. 0 only for HTTP-only intranets."),
+    Setting("QIFU_HSTS_SECONDS", "31536000", "HSTS max-age when QIFU_HTTPS=1."),
+    Setting("QIFU_SESSION_IDLE_MINUTES", "30", "Idle session timeout for staff and enterprise users."),
+    Setting("QIFU_ADMIN_SESSION_IDLE_MINUTES", "15", "Idle session timeout for the three administrators."),
+    Setting("QIFU_SESSION_ABSOLUTE_HOURS", "12", "Absolute session lifetime."),
+    Setting("QIFU_ZONE_NAME", "昆山高新区", "The zone's name shown in the top bar."),
+    Setting("QIFU_DEMO_PASSWORD", "(generated, printed by seed)", "Password of the demo accounts."),
+    Setting("QIFU_LOG_LEVEL", "INFO", "Log level of the JSON logs on stderr."),
+)

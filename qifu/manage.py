@@ -1,0 +1,15 @@
+"""The `qifu` console script: Qifu's manage.py (every Django command runs as `qifu COMMAND`)."""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qifu.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()

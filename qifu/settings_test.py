@@ -1,0 +1,18 @@
+"""Test settings: the production settings plus speed-only overrides."""
+
+import os
+
+os.environ.setdefault("QIFU_DEBUG", "1")
+os.environ.setdefault("QIFU_HTTPS", "0")
+
+from qifu.settings import *  # noqa: E402,F403
+from qifu.settings import QIFU_SECURITY  # noqa: E402
+
+# A fast hasher for the thousands of users tests create; the SM3 hasher has its own tests.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "qifu.accounts.hashers.PBKDF2SM3PasswordHasher"]
+HUEY = {"huey_class": "huey.MemoryHuey", "name": "qifu-test", "immediate": True}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+QIFU_SECURITY = {**QIFU_SECURITY}
