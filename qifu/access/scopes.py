@@ -20,11 +20,12 @@ from qifu.projects.models import Milestone, Project
 
 
 def _task_force_enterprise_ids(actor: Actor) -> "QuerySet[TaskForceMember, int]":
-    return TaskForceMember.objects.filter(user_id=actor.id, task_force__active=True).values("enterprise_id")
+    members = TaskForceMember.objects.filter(user_id=actor.id, task_force__active=True)
+    return members.values_list("enterprise_id", flat=True)
 
 
 def _lead_enterprise_ids(actor: Actor) -> "QuerySet[TaskForce, int]":
-    return TaskForce.objects.filter(lead_id=actor.id, active=True).values("enterprise_id")
+    return TaskForce.objects.filter(lead_id=actor.id, active=True).values_list("enterprise_id", flat=True)
 
 
 def enterprise_filter(actor: Actor, prefix: str = "") -> Q:
@@ -83,7 +84,7 @@ def scope_staff(actor: Actor) -> QuerySet[User]:
     staff = User.objects.filter(role__in=STAFF_ROLES, is_active=True)
     if actor.is_staff_role or actor.role == "sysadmin":
         return staff
-    if actor.is_enterprise:
+    if actor.is_enterprise and actor.enterprise_id is not None:
         mine = Linkage.objects.filter(enterprise_id=actor.enterprise_id, ended_on__isnull=True).values("liaison_id")
         return staff.filter(pk__in=mine)
     return User.objects.none()

@@ -9,8 +9,8 @@ class PBKDF2SM3PasswordHasher(PBKDF2PasswordHasher):
     """PBKDF2-HMAC-SM3 (密评 DC-2): the C implementation from OpenSSL via hashlib."""
 
     algorithm = "pbkdf2_sm3"
-    digest = partial(hashlib.new, "sm3")  # type: ignore[assignment]
+    digest = partial(hashlib.new, "sm3")
 
-    @property  # type: ignore[override]
-    def iterations(self) -> int:
-        return int(settings.QIFU_SECURITY["PBKDF2_SM3_ITERATIONS"])  # type: ignore[call-overload]
+    @property
+    def iterations(self) -> int:  # type: ignore[override]
+        return int(settings.QIFU_SECURITY["PBKDF2_SM3_ITERATIONS"])

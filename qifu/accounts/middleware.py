@@ -22,12 +22,12 @@ EXEMPT_PREFIXES = ("/static/", "/api/", "/healthz", "/accounts/logout", "/accoun
 def idle_limit_seconds(role: str) -> int:
     policy = settings.QIFU_SECURITY
     minutes = policy["ADMIN_SESSION_IDLE_MINUTES"] if role in ADMIN_ROLES else policy["SESSION_IDLE_MINUTES"]
-    return int(minutes) * 60  # type: ignore[call-overload]
+    return int(minutes) * 60
 
 
 def password_expired(user: object) -> bool:
     changed = getattr(user, "password_changed_at", None)
-    max_age = timedelta(days=int(settings.QIFU_SECURITY["PASSWORD_MAX_AGE_DAYS"]))  # type: ignore[call-overload]
+    max_age = timedelta(days=int(settings.QIFU_SECURITY["PASSWORD_MAX_AGE_DAYS"]))
     return bool(getattr(user, "must_change_password", False)) or (
         changed is not None and timezone.now() - changed > max_age
     )
@@ -43,10 +43,10 @@ class SessionPolicyMiddleware:
             now = time.time()
             login_at = request.session.get(LOGIN_AT)
             seen_at = request.session.get(SEEN_AT, login_at)
-            absolute = int(settings.QIFU_SECURITY["SESSION_ABSOLUTE_HOURS"]) * 3600  # type: ignore[call-overload]
+            absolute = int(settings.QIFU_SECURITY["SESSION_ABSOLUTE_HOURS"]) * 3600
             if (
                 login_at is None
-                or now - float(seen_at or 0) > idle_limit_seconds(user.role)  # type: ignore[union-attr]
+                or now - float(seen_at or 0) > idle_limit_seconds(user.role)
                 or now - float(login_at) > absolute
             ):
                 logout(request)
@@ -57,7 +57,7 @@ class SessionPolicyMiddleware:
             # serialise every page view on the database's write lock.
             if now - float(seen_at or 0) > 60:
                 request.session[SEEN_AT] = now
-                request.session.set_expiry(idle_limit_seconds(user.role))  # type: ignore[union-attr]
+                request.session.set_expiry(idle_limit_seconds(user.role))
             if password_expired(user) and not request.path.startswith(EXEMPT_PREFIXES):
                 return redirect("accounts:password_change")
         return self.get_response(request)

@@ -29,7 +29,9 @@ def on_logout(sender: Any, request: HttpRequest, user: User | None, **kwargs: An
 
 
 @receiver(user_login_failed)
-def on_login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any) -> None:
+def on_login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
     username = normalize_username(str(credentials.get("username", "")))
     audit_record(
         actor=AuditActor(id=None, username=username, role=""),

@@ -17,7 +17,7 @@ from qifu.core.errors import RuleViolation
 
 
 def password_reused(*, user: User, password: str) -> bool:
-    keep = int(settings.QIFU_SECURITY["PASSWORD_HISTORY"])  # type: ignore[call-overload]
+    keep = int(settings.QIFU_SECURITY["PASSWORD_HISTORY"])
     recent = [user.password, *PasswordHistory.objects.filter(user=user).values_list("encoded", flat=True)[:keep]]
     return any(encoded and check_password(password, encoded) for encoded in recent[:keep])
 

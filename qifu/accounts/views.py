@@ -20,7 +20,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = "/"
 
 
-def locked_out(request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     """The same generic answer as a wrong password, so a lock does not reveal that a user exists."""
     form = LoginForm(request)
     form.add_error(None, _("用户名或密码错误，或账号已被临时锁定。请30分钟后再试或联系管理员。"))

@@ -46,7 +46,7 @@ def project_list(*, actor: Actor, filters: ProjectFilters | None = None) -> Quer
     if f.status:
         qs = qs.filter(status=f.status)
     if f.delayed is not None:
-        qs = qs.filter(delayed=f.delayed)
+        qs = qs.filter(Q(delayed=f.delayed))  # Q: django-stubs cannot see the annotation
     if f.liaison:
         qs = qs.filter(primary_liaison_id=f.liaison)
     if f.enterprise:
