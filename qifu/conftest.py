@@ -112,15 +112,23 @@ def cast(db: None) -> Cast:
     linkage_assign(actor=d, enterprise=b, liaison=users["liaison_b"])
     linkage_assign(actor=d, enterprise=c, liaison=users["deputy"])
     project_a = project_create(
-        actor=d, enterprise=a, data=ProjectData(code="XM-2026-001", name="甲电子新厂房", total_investment=Decimal("50000"))
+        actor=d,
+        enterprise=a,
+        data=ProjectData(code="XM-2026-001", name="甲电子新厂房", total_investment=Decimal("50000")),
     )
     project_b = project_create(
-        actor=d, enterprise=b, data=ProjectData(code="XM-2026-002", name="乙精密扩产", total_investment=Decimal("30000"))
+        actor=d,
+        enterprise=b,
+        data=ProjectData(code="XM-2026-002", name="乙精密扩产", total_investment=Decimal("30000")),
     )
     milestone_set(actor=d, project=project_a, kind="signing", planned_on=date(2026, 1, 10), actual_on=date(2026, 1, 12))
     milestone_set(actor=d, project=project_a, kind="start", planned_on=date(2026, 3, 1))
     force = taskforce_create(
-        actor=d, enterprise=a, name="甲电子专班", lead=users["liaison_a"], members=[(users["kjj_handler"], "科技项目申报")]
+        actor=d,
+        enterprise=a,
+        name="甲电子专班",
+        lead=users["liaison_a"],
+        members=[(users["kjj_handler"], "科技项目申报")],
     )
     ent_a = user_create(actor=None, username="ent_a", role=Role.ENTERPRISE, enterprise_id=a.pk,
                         password=CAST_PASSWORD, must_change_password=False)

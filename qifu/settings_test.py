@@ -5,8 +5,8 @@ import os
 os.environ.setdefault("QIFU_DEBUG", "1")
 os.environ.setdefault("QIFU_HTTPS", "0")
 
-from qifu.settings import *  # noqa: E402,F403
-from qifu.settings import QIFU_SECURITY  # noqa: E402
+from qifu.settings import *  # noqa: F403
+from qifu.settings import QIFU_SECURITY
 
 # A fast hasher for the thousands of users tests create; the SM3 hasher has its own tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "qifu.accounts.hashers.PBKDF2SM3PasswordHasher"]

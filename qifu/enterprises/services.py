@@ -83,7 +83,9 @@ def _set_contacts(enterprise: Enterprise, *, name: str, phone: str) -> None:
 
 def _check_may_write(actor: Actor) -> None:
     if not actor.can_manage_registry:
-        raise PermissionDenied("only the service desk edits the enterprise registry", code=EnterpriseErrorCode.FORBIDDEN)
+        raise PermissionDenied(
+            "only the service desk edits the enterprise registry", code=EnterpriseErrorCode.FORBIDDEN
+        )
 
 
 def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
@@ -126,7 +128,10 @@ def enterprise_create(*, actor: Actor, data: EnterpriseData, audit: bool = True)
             action="enterprise_create",
             object_type="enterprise",
             object_id=enterprise.uscc,
-            changes={"after": _snapshot(enterprise), "contacts": "***" if data.contact_phone or data.contact_name else ""},
+            changes={
+                "after": _snapshot(enterprise),
+                "contacts": "***" if data.contact_phone or data.contact_name else "",
+            },
         )
     return enterprise
 

@@ -36,4 +36,5 @@ def _uscc_reason(exc: StdnumError) -> str:
 def validate_industry_code(value: str) -> None:
     """GB/T 4754-2017: a section letter, optionally with a 2-, 3- or 4-digit code (e.g. C3985)."""
     if value and not INDUSTRY_RE.match(value):
-        raise ValidationError(_("行业代码“%(v)s”不是有效的国民经济行业代码（如 C3985）。") % {"v": value}, code="invalid_industry")
+        message = _("行业代码“%(v)s”不是有效的国民经济行业代码（如 C3985）。") % {"v": value}
+        raise ValidationError(message, code="invalid_industry")

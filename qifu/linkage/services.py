@@ -141,7 +141,9 @@ def linkage_reassign(
     if current is not None:
         linkage_end(actor=actor, linkage=current, reason=reason)
     # A backup who becomes primary gives up the backup link.
-    backup = Linkage.objects.filter(enterprise=enterprise, project=project, liaison=liaison, ended_on__isnull=True).first()
+    backup = Linkage.objects.filter(
+        enterprise=enterprise, project=project, liaison=liaison, ended_on__isnull=True
+    ).first()
     if backup is not None:
         linkage_end(actor=actor, linkage=backup, reason=reason)
     return linkage_assign(
@@ -208,7 +210,9 @@ def taskforce_create(
     force.save()
     for user, duty in members:
         taskforce_add_member(actor=actor, task_force=force, user=user, duty=duty)
-    audit_record(actor=actor, action="taskforce_create", object_type="taskforce", object_id=force.pk, changes={"name": name})
+    audit_record(
+        actor=actor, action="taskforce_create", object_type="taskforce", object_id=force.pk, changes={"name": name}
+    )
     return force
 
 

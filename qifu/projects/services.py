@@ -71,7 +71,9 @@ def project_update(*, actor: Actor, project: Project, data: ProjectData) -> Proj
     if changes:
         _validated(project)
         project.save()
-        audit_record(actor=actor, action="project_update", object_type="project", object_id=project.code, changes=changes)
+        audit_record(
+            actor=actor, action="project_update", object_type="project", object_id=project.code, changes=changes
+        )
     return project
 
 
