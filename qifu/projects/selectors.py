@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import BooleanField, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from qifu.access.actor import Actor
@@ -12,14 +12,16 @@ from qifu.core.errors import NotFound
 from qifu.projects.models import Milestone, Project
 
 
-def late_milestones(today: date) -> Q:
-    """A milestone is late when done after its plan date, or not done and its plan date has passed."""
-    return Q(actual_on__isnull=True, planned_on__lt=today) | Q(actual_on__gt=F("planned_on"))
+def overdue_milestones(today: date) -> Q:
+    """Behind schedule now: a milestone not reached although its plan date has passed."""
+    return Q(actual_on__isnull=True, planned_on__lt=today)
 
 
 def with_delay(qs: QuerySet[Project], today: date | None = None) -> QuerySet[Project]:
+    """Annotate `delayed`: the project is behind schedule today (milestones reached late but
+    reached are shown late on the timeline, without flagging the project as delayed now)."""
     today = today or timezone.localdate()
-    late = Milestone.objects.filter(late_milestones(today), project_id=OuterRef("pk"))
+    late = Milestone.objects.filter(overdue_milestones(today), project_id=OuterRef("pk"))
     return qs.annotate(delayed=Exists(late, output_field=BooleanField()))
 
 
