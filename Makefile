@@ -1,0 +1,102 @@
+# Qifu (企服) — `make demo` to try it, `make test` to check it. `make help` lists the rest.
+#
+# Everything runs from .venv (Python 3.11), created by `make setup`. Setup is stamped on
+# pyproject.toml, so a second `make test` or `make demo` starts at once.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.qifu-setup
+DATA_DIR := $(or $(QIFU_DATA_DIR),var)
+STATIC_STAMP := $(DATA_DIR)/static/.collected
+PYTEST_ARGS ?=
+BENCH_ARGS ?=
+DEMO_ARGS ?=
+
+# Debug keys under var/ and plain HTTP on 127.0.0.1, unless the caller says otherwise.
+DEV_ENV := QIFU_DEBUG=$${QIFU_DEBUG:-1} QIFU_HTTPS=$${QIFU_HTTPS:-0}
+
+PO_FILES := $(wildcard qifu/locale/*/LC_MESSAGES/*.po qifu/*/locale/*/LC_MESSAGES/*.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+STATIC_SRC := $(shell find qifu -path '*/static/*' -type f -not -name '*.pyc' 2>/dev/null)
+
+# $(call apt,PACKAGES,WHY): as root on Debian install the packages; otherwise say what to install.
+define apt
+if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+  echo "make: installing $(1) ($(2))"; \
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(1); \
+else \
+  echo "make: $(2): install the Debian package(s) $(1) (sudo apt-get install $(1))" >&2; exit 1; \
+fi
+endef
+# $(call need,COMMAND,PACKAGE): install PACKAGE when COMMAND is missing.
+need = command -v $(1) >/dev/null 2>&1 || { $(call apt,$(2),'$(1)' is missing); }
+
+.PHONY: help setup demo test lint pytest bench messages static clean distclean
+
+help:
+	@echo "make demo    set up, seed the zone-scale demo data if absent, serve on http://127.0.0.1:8000"
+	@echo "make test    set up, then ruff, mypy, import-linter and pytest (PYTEST_ARGS='-k x' to narrow)"
+	@echo "make setup   create .venv (Python 3.11) with Qifu and its dev tools, compile messages, collect static"
+	@echo "make lint    ruff, mypy and import-linter only"
+	@echo "make bench   run 'qifu bench' (BENCH_ARGS='...')"
+	@echo "make clean   remove .venv, caches, collected static and test results (keeps var/ data and keys)"
+	@echo "make distclean  clean, and remove var/ too (the demo database and the dev keys)"
+
+setup: $(STAMP) messages static
+
+$(STAMP): pyproject.toml
+	@$(call need,$(PYTHON),python3.11)
+	@$(PYTHON) -c 'import ensurepip, venv' >/dev/null 2>&1 || { $(call apt,python3.11-venv,venv needs ensurepip); }
+	@if [ -x $(BIN)/python ] && ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then \
+	  echo "make: $(VENV) is not Python 3.11; recreating it"; rm -rf $(VENV); fi
+	@[ -x $(BIN)/pip ] || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+messages: $(MO_FILES)
+
+%.mo: %.po
+	@$(call need,msgfmt,gettext)
+	msgfmt --check-format -o $@ $<
+
+static: $(STATIC_STAMP)
+
+$(STATIC_STAMP): $(STAMP) $(STATIC_SRC)
+	$(DEV_ENV) $(BIN)/qifu collectstatic --noinput --verbosity 0
+	@touch $@
+
+demo: setup
+	$(DEV_ENV) $(BIN)/qifu demo $(DEMO_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+# pytest exits 5 when it collected no test: that is a failure here, never a pass.
+pytest: setup
+	@rc=0; $(BIN)/pytest $(PYTEST_ARGS) || rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "make: pytest collected no tests (exit 5): failing" >&2; fi; \
+	exit $$rc
+
+test: setup
+	@$(MAKE) lint
+	@$(MAKE) pytest
+
+bench: setup
+	@$(call need,wrk,wrk)
+	$(DEV_ENV) $(BIN)/qifu bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache test-results $(DATA_DIR)/static
+	find qifu -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(DATA_DIR)
