@@ -179,9 +179,7 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def page(browser: Browser, request: pytest.FixtureRequest, results_dir: Path) -> Iterator[Page]:
     """A fresh browser context per test, as a user in Kunshan sees it; a screenshot when it fails."""
-    context = browser.new_context(
-        locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1366, "height": 900}
-    )
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1366, "height": 900})
     context.set_default_timeout(15_000)
     tab = context.new_page()
     yield tab
