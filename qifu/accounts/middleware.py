@@ -7,15 +7,19 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils import timezone
 
 from qifu.accounts.roles import ADMIN_ROLES
+from qifu.accounts.services import password_expired_record
 
 LOGIN_AT = "qifu_login_at"
 SEEN_AT = "qifu_seen_at"
+EXPIRY_AUDITED = "qifu_password_expiry_audited"
+# Set on the request before a policy logout, so the audit says why the session ended.
+LOGOUT_REASON = "qifu_logout_reason"
 EXEMPT_PREFIXES = ("/static/", "/api/", "/healthz", "/accounts/logout", "/accounts/password")
 
 
@@ -49,15 +53,19 @@ class SessionPolicyMiddleware:
                 or now - float(seen_at or 0) > idle_limit_seconds(user.role)
                 or now - float(login_at) > absolute
             ):
+                setattr(request, LOGOUT_REASON, "session_timeout")
                 logout(request)
                 if request.headers.get("HX-Request"):
                     return JsonResponse({"code": "session_expired", "detail": "session expired"}, status=401)
-                return redirect(f"{reverse('accounts:login')}?next={request.path}")
+                return redirect_to_login(request.get_full_path())
             # Refresh the idle clock at most once a minute: a session write per request would
             # serialise every page view on the database's write lock.
             if now - float(seen_at or 0) > 60:
                 request.session[SEEN_AT] = now
                 request.session.set_expiry(idle_limit_seconds(user.role))
             if password_expired(user) and not request.path.startswith(EXEMPT_PREFIXES):
+                if not request.session.get(EXPIRY_AUDITED):
+                    password_expired_record(user=user)  # type: ignore[arg-type]
+                    request.session[EXPIRY_AUDITED] = True
                 return redirect("accounts:password_change")
         return self.get_response(request)

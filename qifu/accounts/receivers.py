@@ -8,7 +8,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from qifu.accounts.middleware import LOGIN_AT, SEEN_AT
+from qifu.accounts.middleware import LOGIN_AT, LOGOUT_REASON, SEEN_AT, idle_limit_seconds
 from qifu.accounts.models import User, normalize_username
 from qifu.audit.models import Outcome
 from qifu.audit.services import AuditActor, audit_record
@@ -19,13 +19,15 @@ def on_login(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> No
     now = time.time()
     request.session[LOGIN_AT] = now
     request.session[SEEN_AT] = now
+    request.session.set_expiry(idle_limit_seconds(user.role))
     audit_record(actor=user, action="login", object_type="user", object_id=user.pk)
 
 
 @receiver(user_logged_out)
 def on_logout(sender: Any, request: HttpRequest, user: User | None, **kwargs: Any) -> None:
     if user is not None:
-        audit_record(actor=user, action="logout", object_type="user", object_id=user.pk)
+        action = getattr(request, LOGOUT_REASON, "logout")  # "session_timeout" when the policy ended it
+        audit_record(actor=user, action=action, object_type="user", object_id=user.pk)
 
 
 @receiver(user_login_failed)

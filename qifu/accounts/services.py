@@ -1,19 +1,39 @@
 """Account writes (PRODUCT.md §1; security IA-1..IA-5, MC-1)."""
 
 import secrets
+import string
+from collections.abc import Iterable
+from importlib import import_module
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from qifu.accounts.models import ApiToken, PasswordHistory, User, normalize_username
-from qifu.accounts.roles import Role
+from qifu.accounts.roles import ADMIN_ROLES, Role
+from qifu.audit.models import Outcome
 from qifu.audit.services import audit_record
 from qifu.core.crypto import sm3_hex
-from qifu.core.errors import RuleViolation
+from qifu.core.errors import PermissionDenied, RuleViolation
+
+
+def _require_sysadmin(actor: User) -> None:
+    if actor.role != Role.SYSADMIN:
+        raise PermissionDenied("only the system administrator manages accounts", code="permission_denied")
+
+
+def _require_manageable(actor: User | None, user: User) -> None:
+    """MC-1: the system admin manages business accounts, not the three admin accounts (nor itself)."""
+    if actor is None:
+        return
+    _require_sysadmin(actor)
+    if user.role in ADMIN_ROLES:
+        raise PermissionDenied("admin accounts are managed out of band", code="admin_account_protected")
 
 
 def password_reused(*, user: User, password: str) -> bool:
@@ -22,13 +42,14 @@ def password_reused(*, user: User, password: str) -> bool:
     return any(encoded and check_password(password, encoded) for encoded in recent[:keep])
 
 
-@transaction.atomic
-def user_set_password(*, actor: User, user: User, password: str, force_change: bool = False) -> User:
-    """IA-2/IA-3: the rules hold; the last N passwords cannot come back; audited."""
+def _validate_password(password: str, user: User) -> None:
     try:
         validate_password(password, user)
     except ValidationError as exc:
         raise RuleViolation("; ".join(exc.messages), code="password_invalid") from exc
+
+
+def _store_password(*, user: User, password: str, force_change: bool) -> None:
     if password_reused(user=user, password=password):
         raise RuleViolation("password was used recently", code="password_reused")
     if user.password:
@@ -37,6 +58,13 @@ def user_set_password(*, actor: User, user: User, password: str, force_change: b
     user.password_changed_at = timezone.now()
     user.must_change_password = force_change
     user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+
+
+@transaction.atomic
+def user_set_password(*, actor: User, user: User, password: str, force_change: bool = False) -> User:
+    """IA-2/IA-3: the rules hold; the last N passwords cannot come back; audited."""
+    _validate_password(password, user)
+    _store_password(user=user, password=password, force_change=force_change)
     audit_record(actor=actor, action="password_change", object_type="user", object_id=user.pk)
     return user
 
@@ -54,7 +82,16 @@ def user_create(
     encoded_password: str | None = None,
     must_change_password: bool = True,
 ) -> User:
-    """One role per user; usernames unique after NFKC and case folding (IA-1, MC-1)."""
+    """One role per user; usernames unique after NFKC and case folding (IA-1, MC-1).
+
+    `actor=None` is the installer, seed or CLI. Through the admin only the system administrator
+    creates accounts, and never one of the three admin accounts: whoever sets an admin's first
+    password could sign in as that admin, which would merge two of the three roles (MC-1).
+    """
+    if actor is not None:
+        _require_sysadmin(actor)
+        if role in ADMIN_ROLES:
+            raise PermissionDenied("admin accounts are provisioned out of band", code="admin_account_protected")
     username = normalize_username(username)
     if not username:
         raise RuleViolation("username is required", code="username_required")
@@ -74,7 +111,7 @@ def user_create(
     if encoded_password:
         user.password = encoded_password
     elif password:
-        validate_password(password, user)
+        _validate_password(password, user)
         user.password = make_password(password)
     else:
         user.set_unusable_password()
@@ -99,3 +136,115 @@ def token_authenticate(token: str) -> User | None:
         .first()
     )
     return row.user if row else None
+
+
+@transaction.atomic
+def user_update(*, actor: User | None, user: User, display_name: str, department_id: int | None) -> User:
+    """MC-1: the system admin edits a business account's name and department; audited with the diff."""
+    _require_manageable(actor, user)
+    before = {"display_name": user.display_name, "department_id": user.department_id}
+    user.display_name = display_name
+    user.department_id = department_id
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["display_name", "department"])
+    after = {"display_name": user.display_name, "department_id": user.department_id}
+    diff = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+    audit_record(actor=actor, action="user_update", object_type="user", object_id=user.pk, changes=diff)
+    return user
+
+
+def _end_sessions(user: User) -> int:
+    """Delete every server-side session of `user` (IA-5: disabling a user ends its sessions)."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            store(session_key=session.session_key).delete()  # through the engine: cache and DB
+            ended += 1
+    return ended
+
+
+def _revoke_tokens(user: User) -> int:
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+@transaction.atomic
+def user_set_active(*, actor: User | None, user: User, active: bool) -> User:
+    """AC-3/IA-5: enable or disable an account; disabling ends its sessions and revokes its tokens."""
+    _require_manageable(actor, user)
+    if actor is not None and actor.pk == user.pk:
+        raise PermissionDenied("you cannot disable your own account", code="permission_denied")
+    changes: dict[str, object] = {"is_active": [user.is_active, active]}
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    if not active:
+        changes["sessions_ended"] = _end_sessions(user)
+        changes["tokens_revoked"] = _revoke_tokens(user)
+    action = "user_activate" if active else "user_deactivate"
+    audit_record(actor=actor, action=action, object_type="user", object_id=user.pk, changes=changes)
+    return user
+
+
+def temporary_password(length: int = 16) -> str:
+    """A random password with all four character classes, drawn from `secrets` (CR-2)."""
+    pools = [string.ascii_uppercase, string.ascii_lowercase, string.digits, "!@#$%^&*-_=+?"]
+    chars = [secrets.choice(pool) for pool in pools]
+    everything = "".join(pools)
+    chars += [secrets.choice(everything) for _ in range(length - len(chars))]
+    secrets.SystemRandom().shuffle(chars)
+    return "".join(chars)
+
+
+@transaction.atomic
+def user_reset_password(*, actor: User | None, user: User) -> str:
+    """IA-3: an admin reset sets a random one-time password that must be changed at first login.
+
+    The password is returned once for the admin to hand over; it is never stored or audited in
+    clear. The old password stops working at once (and with it every session, whose auth hash
+    derives from it), and the user's API tokens are revoked.
+    """
+    _require_manageable(actor, user)
+    while True:
+        password = temporary_password()
+        try:
+            validate_password(password, user)
+        except ValidationError:
+            continue
+        if not password_reused(user=user, password=password):
+            break
+    _store_password(user=user, password=password, force_change=True)
+    revoked = _revoke_tokens(user)
+    audit_record(
+        actor=actor, action="password_reset", object_type="user", object_id=user.pk, changes={"tokens_revoked": revoked}
+    )
+    return password
+
+
+@transaction.atomic
+def lockout_clear(*, actor: User | None, usernames: Iterable[str]) -> int:
+    """IA-4: the security admin lifts login lockouts; every unlocked username is audited."""
+    if actor is not None and actor.role != Role.SECADMIN:
+        raise PermissionDenied("only the security administrator lifts lockouts", code="permission_denied")
+    cleared = 0
+    for username in sorted(set(usernames)):
+        count, _ = AccessAttempt.objects.filter(username=username).delete()
+        cleared += count
+        audit_record(
+            actor=actor,
+            action="account_unlock",
+            object_type="user",
+            object_id=username,
+            changes={"attempts_cleared": count},
+        )
+    return cleared
+
+
+def password_expired_record(*, user: User) -> None:
+    """IA-3: a forced change (expired, initial or reset password) is audited once per session."""
+    audit_record(
+        actor=user,
+        action="password_expired",
+        object_type="user",
+        object_id=user.pk,
+        outcome=Outcome.FAILURE,
+    )
