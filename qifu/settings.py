@@ -46,7 +46,7 @@ DEMO_PASSWORD = env_opt("QIFU_DEMO_PASSWORD")
 REDIS_URL = env_opt("QIFU_REDIS_URL")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "qifu.admin.QifuAdminConfig",  # django.contrib.admin with the three-admin site (MC-1)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -205,6 +205,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "qifu.accounts.views.locked_out"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False  # lockouts are shown to the security admin by qifu.accounts.admin
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_USERNAME_CALLABLE = "qifu.accounts.models.axes_username"
 # Policy (IA-4): the lock is per username whatever the client IP, so rotating IPs or User-Agents
