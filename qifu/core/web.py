@@ -1,0 +1,41 @@
+"""Page helpers shared by the HTML views: pagination and HTMX partial rendering (STYLE.md §6.2.4).
+
+Pure Django: no other qifu app is imported here (core is the bottom layer).
+"""
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+
+PER_PAGE = 20
+M = TypeVar("M", bound=Model)
+
+
+def paginate(request: HttpRequest, qs: "QuerySet[M]", per_page: int = PER_PAGE) -> "Page[M]":
+    """One page of a queryset. The paginator counts once (a cached property); a bad or too-high
+    page number falls back to the nearest valid page instead of answering 404."""
+    return Paginator(qs, per_page).get_page(request.GET.get("page"))
+
+
+def wants_partial(request: HttpRequest) -> bool:
+    """An HTMX swap asks for the fragment; a history restore (cache miss) needs the whole page."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not getattr(htmx, "history_restore_request", False)
+
+
+def render_page(
+    request: HttpRequest, template: str, context: Mapping[str, Any], *, partial: str, status: int = 200
+) -> HttpResponse:
+    """Render `template`, or only its named partial (`template#partial`) for an HTMX request.
+
+    `Vary: HX-Request` keeps a browser or proxy from serving the fragment for the page's URL.
+    """
+    name = f"{template}#{partial}" if wants_partial(request) else template
+    response = render(request, name, context, status=status)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
