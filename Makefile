@@ -37,7 +37,7 @@ endef
 # $(call need,COMMAND,PACKAGE): install PACKAGE when COMMAND is missing.
 need = command -v $(1) >/dev/null 2>&1 || { $(call apt,$(2),'$(1)' is missing); }
 
-.PHONY: help setup demo test lint pytest bench messages static clean distclean
+.PHONY: help setup demo test lint lint-ruff lint-mypy lint-imports pytest bench messages static clean distclean
 
 help:
 	@echo "make demo    set up, seed the zone-scale demo data if absent, serve on http://127.0.0.1:8000"
@@ -75,9 +75,17 @@ $(STATIC_STAMP): $(STAMP) $(STATIC_SRC)
 demo: setup
 	$(DEV_ENV) $(BIN)/qifu demo $(DEMO_ARGS)
 
+# -k: every check runs and reports, and the target fails if any of them failed.
 lint: setup
+	@$(MAKE) -k lint-ruff lint-mypy lint-imports
+
+lint-ruff:
 	$(BIN)/ruff check .
+
+lint-mypy:
 	$(BIN)/mypy
+
+lint-imports:
 	$(BIN)/lint-imports
 
 # pytest exits 5 when it collected no test: that is a failure here, never a pass.
@@ -87,8 +95,7 @@ pytest: setup
 	exit $$rc
 
 test: setup
-	@$(MAKE) lint
-	@$(MAKE) pytest
+	@$(MAKE) -k lint-ruff lint-mypy lint-imports pytest
 
 bench: setup
 	@$(call need,wrk,wrk)

@@ -9,6 +9,8 @@ Whether they run:
 - missing, CI unset: they are skipped, and the run says so in its header and its summary.
 - missing, CI=true or --run-browser: they fail, since a CI run must not pass without them.
 - --no-browser: they are skipped without looking for a browser.
+
+Tests marked `postgres` are skipped unless the suite runs on PostgreSQL (QIFU_DATABASE_URL).
 """
 
 from __future__ import annotations
@@ -118,6 +120,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     # Browser tests last: they start a server and a browser, and a fast failure elsewhere should
     # show first.
     items[:] = other_items + browser_items
+    _skip_postgres_only(items)
+
+
+def _skip_postgres_only(items: list[pytest.Item]) -> None:
+    """Tests marked `postgres` run only when QIFU_DATABASE_URL points at PostgreSQL."""
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" in engine:
+        return
+    skip = pytest.mark.skip(reason=f"needs PostgreSQL (QIFU_DATABASE_URL=postgres://…); this run uses {engine}")
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(skip)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
