@@ -1,0 +1,252 @@
+"""The scenario registry of `qifu bench`.
+
+A load scenario is a name, a method, a path builder over the sampled data, an auth kind and an
+optional body; registering one is a single `scenario(...)` call. A batch scenario runs a `qifu`
+command once against the bench database and reports `{"seconds"}`. Checks are the targets the
+bench prints PASS/FAIL lines for.
+
+    scenario("case_list", paths=lambda s: ["/api/v1/cases?limit=20"], auth=Auth.TOKEN)
+    batch("sla_run", argv=lambda s: ["sla", "run"])
+
+Path builders receive the samples (`qifu bench_sample`, see samples.py: "parks", "usccs",
+"names", ...) and return URL-encoded paths; wrk cycles through them. A builder that returns no
+path (e.g. an empty database) skips its scenario with a message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TypeVar
+from urllib.parse import quote
+
+Samples = Mapping[str, Sequence[str]]
+PathBuilder = Callable[[Samples], list[str]]
+
+
+class Auth(StrEnum):
+    NONE = "none"
+    TOKEN = "token"  # noqa: S105 - Authorization: Bearer <token from `qifu token create USER`>
+    SESSION = "session"  # Cookie: the session of USER, logged in through the login form
+
+
+class BenchError(Exception):
+    """A bench step failed; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Closed-loop HTTP load on one endpoint (or a cycle of paths) of the production server."""
+
+    name: str
+    paths: PathBuilder
+    auth: Auth = Auth.NONE
+    method: str = "GET"
+    body: Callable[[Samples], str] | None = None
+    content_type: str = "application/json"
+    user: str = "leader"
+    expect: tuple[int, ...] = (200,)
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Batch:
+    """A batch job: `qifu ARGV` run once in the bench environment, timed."""
+
+    name: str
+    argv: Callable[[Samples], list[str]]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    requests: int
+    seconds: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    errors: int
+    loadgen_cpu: float | None = None  # share of one core the load generator used, 0..1
+    server_cpu_ms: float | None = None  # server CPU time per request (master + workers)
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds > 0 else 0.0
+
+    def as_json(self) -> dict[str, float | int]:
+        return {
+            "rps": round(self.rps, 1),
+            "p50_ms": round(self.p50_ms, 2),
+            "p95_ms": round(self.p95_ms, 2),
+            "errors": self.errors,
+        }
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    seconds: float
+
+    def as_json(self) -> dict[str, float | int]:
+        return {"seconds": round(self.seconds, 2)}
+
+
+Result = LoadResult | BatchResult
+Results = Mapping[str, Result]
+
+
+@dataclass(frozen=True)
+class Check:
+    """A target: `evaluate` answers (passed, detail); passed is None when it was not measured."""
+
+    label: str
+    evaluate: Callable[[Results], tuple[bool | None, str]]
+
+
+_T = TypeVar("_T", Scenario, Batch)
+
+REGISTRY: dict[str, Scenario | Batch] = {}
+CHECKS: list[Check] = []
+BASELINE = "baseline"
+
+
+def scenario(
+    name: str,
+    *,
+    paths: PathBuilder,
+    auth: Auth = Auth.NONE,
+    method: str = "GET",
+    body: Callable[[Samples], str] | None = None,
+    user: str = "leader",
+    expect: tuple[int, ...] = (200,),
+    description: str = "",
+) -> Scenario:
+    """Register a load scenario (names are unique; registration order is run order)."""
+    return _register(
+        Scenario(
+            name=name,
+            paths=paths,
+            auth=auth,
+            method=method.upper(),
+            body=body,
+            user=user,
+            expect=expect,
+            description=description,
+        )
+    )
+
+
+def batch(name: str, *, argv: Callable[[Samples], list[str]], description: str = "") -> Batch:
+    """Register a batch scenario."""
+    return _register(Batch(name=name, argv=argv, description=description))
+
+
+def check(label: str) -> Callable[[Callable[[Results], tuple[bool | None, str]]], Check]:
+    """Decorator registering a target check."""
+
+    def wrap(evaluate: Callable[[Results], tuple[bool | None, str]]) -> Check:
+        item = Check(label=label, evaluate=evaluate)
+        CHECKS.append(item)
+        return item
+
+    return wrap
+
+
+def _register(item: _T) -> _T:
+    if not item.name.isidentifier():
+        raise ValueError(f"scenario name {item.name!r} must be snake_case")
+    if item.name in REGISTRY or item.name == "seed":
+        raise ValueError(f"scenario {item.name!r} is already registered")
+    REGISTRY[item.name] = item
+    return item
+
+
+def select(names: Sequence[str] | None) -> list[Scenario | Batch]:
+    """The scenarios to run, in registry order; the baseline is always included."""
+    if not names:
+        return list(REGISTRY.values())
+    unknown = sorted(set(names) - set(REGISTRY))
+    if unknown:
+        raise BenchError(f"unknown scenario(s): {', '.join(unknown)}; known: {', '.join(REGISTRY)}")
+    wanted = {BASELINE, *names}
+    return [item for name, item in REGISTRY.items() if name in wanted]
+
+
+def q(value: str) -> str:
+    """One URL-encoded path segment or query value (Chinese names, parks)."""
+    return quote(value, safe="")
+
+
+def each(key: str, template: str) -> PathBuilder:
+    """A path builder: `template` formatted with every sampled value of `key` (URL-encoded)."""
+
+    def build(samples: Samples) -> list[str]:
+        return [template.format(q(value)) for value in samples.get(key, ())]
+
+    return build
+
+
+# --- The scenarios ----------------------------------------------------------------------------
+# Keep the baseline first: the table shows every rps as a share of it.
+scenario("baseline", paths=lambda s: ["/healthz"], description="no database, no session: the server's ceiling")
+scenario(
+    "enterprise_list",
+    paths=each("parks", "/api/v1/enterprises?park={}&limit=20"),
+    auth=Auth.TOKEN,
+    description="enterprise list filtered by park, first page, as the leader",
+)
+scenario(
+    "enterprise_search",
+    paths=each("names", "/api/v1/enterprises?q={}&limit=20"),
+    auth=Auth.TOKEN,
+    description="enterprise search by a name fragment, first page",
+)
+scenario(
+    "enterprise_page",
+    paths=each("usccs", "/api/v1/enterprises/{}"),
+    auth=Auth.TOKEN,
+    description="one enterprise (360 view) by USCC",
+)
+scenario(
+    "enterprise_list_page",
+    paths=each("parks", "/enterprises/?park={}"),
+    auth=Auth.SESSION,
+    description="the enterprise list page (HTML), filtered by park",
+)
+scenario(
+    "enterprise_page_html",
+    paths=each("usccs", "/enterprises/{}/"),
+    auth=Auth.SESSION,
+    description="the enterprise 360 page (HTML)",
+)
+
+
+# --- Targets (PRODUCT.md §4: stated for the city scale, checked at every scale) ---------------
+P95_LIMIT_MS = 50.0
+LIST_SHARE_OF_BASELINE = 0.15
+
+
+@check(f"enterprise_list p95 ≤ {P95_LIMIT_MS:g} ms")
+def _list_p95(results: Results) -> tuple[bool | None, str]:
+    result = results.get("enterprise_list")
+    if not isinstance(result, LoadResult):
+        return None, "not measured"
+    return result.p95_ms <= P95_LIMIT_MS, f"p95 {result.p95_ms:.1f} ms"
+
+
+@check(f"enterprise_list throughput ≥ {LIST_SHARE_OF_BASELINE:.0%} of baseline")
+def _list_share(results: Results) -> tuple[bool | None, str]:
+    result, base = results.get("enterprise_list"), results.get(BASELINE)
+    if not isinstance(result, LoadResult) or not isinstance(base, LoadResult) or base.rps <= 0:
+        return None, "not measured"
+    share = result.rps / base.rps
+    return share >= LIST_SHARE_OF_BASELINE, f"{result.rps:.0f} rps = {share:.0%} of {base.rps:.0f}"
+
+
+@check("no errors in any scenario")
+def _no_errors(results: Results) -> tuple[bool | None, str]:
+    loads = {name: r for name, r in results.items() if isinstance(r, LoadResult)}
+    if not loads:
+        return None, "not measured"
+    failing = [f"{name}: {r.errors}" for name, r in loads.items() if r.errors]
+    return not failing, ", ".join(failing) or f"{len(loads)} scenarios"
