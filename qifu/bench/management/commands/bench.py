@@ -1,0 +1,86 @@
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from qifu.bench import report, runner, wrk
+from qifu.bench.environment import SCALES
+from qifu.bench.scenarios import REGISTRY, Batch, BenchError
+from qifu.bench.server import ServerConfig
+
+
+class Command(BaseCommand):
+    help = (
+        "Benchmark the production server (gunicorn) on a seeded database of the given scale with wrk: "
+        "a no-database baseline and the enterprise list, search and 360 page. Prints a table; "
+        "--json FILE writes {scale, scenarios: {name: {rps, p50_ms, p95_ms, errors}}}."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--scale", choices=SCALES, default="zone", help="data scale (PRODUCT.md §4)")
+        parser.add_argument("--json", metavar="FILE", help="write the results as JSON ('-': stdout)")
+        parser.add_argument("--rebuild", action="store_true", help="drop and re-seed the bench database")
+        parser.add_argument("--no-seed", action="store_true", help="migrate only (measure the machinery)")
+        parser.add_argument("--database-url", help="bench this database (e.g. postgres://…) instead of SQLite")
+        parser.add_argument("--redis-url", help="give the server QIFU_REDIS_URL")
+        parser.add_argument("--data-dir", type=Path, help="bench data root (default: <QIFU_DATA_DIR>/bench)")
+        parser.add_argument("--scenarios", help="comma-separated scenario names (the baseline always runs)")
+        parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
+        parser.add_argument("--duration", type=float, default=10.0, help="seconds per scenario [10]")
+        parser.add_argument("--connections", type=int, default=8, help="concurrent connections [8]")
+        parser.add_argument("--warmup", type=float, default=1.0, help="unmeasured seconds before each [1]")
+        parser.add_argument("--workers", type=int, default=2, help="gunicorn workers [2]")
+        parser.add_argument(
+            "--worker-class", choices=("sync", "gthread"), default="gthread", help="gunicorn worker class"
+        )
+        parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker [4]")
+        parser.add_argument("--strict", action="store_true", help="exit 1 when a check fails")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["list"]:
+            for name, item in REGISTRY.items():
+                kind = "batch" if isinstance(item, Batch) else f"{item.method} {item.auth}"
+                self.stdout.write(f"{name:24} {kind:14} {item.description}")
+            return
+        opts = runner.Options(
+            scale=options["scale"],
+            base_dir=options["data_dir"] or Path(settings.DATA_DIR) / "bench",
+            database_url=options["database_url"],
+            redis_url=options["redis_url"],
+            rebuild=options["rebuild"],
+            seed=not options["no_seed"],
+            scenarios=tuple(n.strip() for n in (options["scenarios"] or "").split(",") if n.strip()),
+            load=wrk.Load(connections=options["connections"], seconds=options["duration"]),
+            warmup_s=options["warmup"],
+            server=ServerConfig(
+                workers=options["workers"], worker_class=options["worker_class"], threads=options["threads"]
+            ),
+        )
+        try:
+            outcome = runner.run(opts)
+        except BenchError as exc:
+            raise CommandError(str(exc)) from exc
+        except KeyboardInterrupt as exc:
+            raise CommandError("interrupted; the server was stopped") from exc
+
+        to_stdout = options["json"] == "-"
+        out = sys.stderr if to_stdout else self.stdout
+        out.write(
+            f"\nqifu bench --scale {opts.scale}: {outcome.config['server']}, "
+            f"{opts.load.connections} connections, {opts.load.seconds:g} s each\n"
+        )
+        out.write(report.table(outcome.results, outcome.skipped) + "\n\n")
+        outcomes = report.evaluate(outcome.results)
+        out.write("\n".join(report.check_lines(outcomes)) + "\n")
+
+        doc = report.document(scale=opts.scale, results=outcome.results, skipped=outcome.skipped, config=outcome.config)
+        text = json.dumps(doc, ensure_ascii=False, indent=2)
+        if to_stdout:
+            sys.stdout.write(text + "\n")
+        elif options["json"]:
+            Path(options["json"]).write_text(text + "\n", encoding="utf-8")
+        if options["strict"] and any(passed is False for _, passed, _ in outcomes):
+            raise CommandError("a check failed (--strict)")
