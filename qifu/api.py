@@ -1,8 +1,11 @@
 """The /api/v1/ API: one NinjaAPI, a router per app, errors as {"code", "detail"}."""
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
@@ -25,6 +28,28 @@ class BearerToken(HttpBearer):
         return actor
 
 
+def _token_user(request: HttpRequest) -> Any:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    user = token_authenticate(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+    return user if user is not None and not password_expired(user) else None
+
+
+def docs_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """IP-5: /docs and /openapi.json need a signed-in session or a bearer token (assets are local, no CDN)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if (user.is_authenticated and not password_expired(user)) or _token_user(request) is not None:
+            return view(request, *args, **kwargs)
+        if request.path.endswith(".json"):
+            body = {"code": "not_authenticated", "detail": "sign in or send a bearer token"}
+            return JsonResponse(body, status=401)
+        return redirect_to_login(request.get_full_path())
+
+    return wrapped
+
+
 api = NinjaAPI(
     title="Qifu API",
     version="1",
@@ -33,6 +58,7 @@ api = NinjaAPI(
     "outside the caller's scope answer 404.",
     auth=BearerToken(),
     urls_namespace="api",
+    docs_decorator=docs_access,
 )
 
 
@@ -72,12 +98,13 @@ def actor_of(request: HttpRequest) -> Actor:
 def _mount() -> None:
     from importlib import import_module
 
+    # No trailing slash: "" in a router is then /api/v1/enterprises itself (PRODUCT.md §3), not .../enterprises/.
     for prefix, module in (
-        ("/enterprises/", "qifu.enterprises.api"),
-        ("/projects/", "qifu.projects.api"),
-        ("/linkages/", "qifu.linkage.api"),
-        ("/staff/", "qifu.people.api"),
-        ("/departments/", "qifu.reference.api"),
+        ("/enterprises", "qifu.enterprises.api"),
+        ("/projects", "qifu.projects.api"),
+        ("/linkages", "qifu.linkage.api"),
+        ("/staff", "qifu.people.api"),
+        ("/departments", "qifu.reference.api"),
     ):
         try:
             router = import_module(module).router

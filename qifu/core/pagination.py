@@ -1,0 +1,32 @@
+"""`{"items": [...], "count": n}` with `limit`/`offset` (PRODUCT.md §3), the limit capped, not refused.
+
+ninja's LimitOffsetPagination answers 422 to `limit` above NINJA_PAGINATION_MAX_LIMIT; a client asking
+for 100000 rows gets the first 200 instead (security checklist AP-6: page size is capped).
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
+
+DEFAULT_LIMIT = int(getattr(settings, "NINJA_PAGINATION_PER_PAGE", 20))
+MAX_LIMIT = int(getattr(settings, "NINJA_PAGINATION_MAX_LIMIT", 200))
+MAX_OFFSET = 10_000_000  # beyond any real list; keeps the SQL OFFSET inside a 64-bit integer
+
+
+class LimitOffset(LimitOffsetPagination):
+    class Input(Schema):
+        limit: int = Field(DEFAULT_LIMIT, ge=1, description=f"page size; values above {MAX_LIMIT} are capped")
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_limit=MAX_LIMIT, **kwargs)
+
+    def paginate_queryset(self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any) -> Any:
+        # One COUNT and one page query, whatever the page size: no per-row work here.
+        limit = min(int(pagination.limit), MAX_LIMIT)
+        offset = int(pagination.offset)
+        return {"items": list(queryset[offset : offset + limit]), "count": queryset.count()}
