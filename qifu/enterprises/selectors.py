@@ -44,6 +44,7 @@ class EnterpriseFilters:
     specialized: str = ""
     listed: bool | None = None
     liaison: int | None = None
+    liaison_username: str = ""  # the API names people by username
     without_liaison: bool = False
     phone: str = ""
 
@@ -73,6 +74,8 @@ def enterprise_list(*, actor: Actor, filters: EnterpriseFilters | None = None) -
             qs = qs.filter(**{flag: value})
     if f.liaison:
         qs = qs.filter(primary_liaison_id=f.liaison)
+    if f.liaison_username:
+        qs = qs.filter(primary_liaison__username=f.liaison_username)
     if f.without_liaison:
         qs = qs.filter(primary_liaison__isnull=True)
     if f.phone:

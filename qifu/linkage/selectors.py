@@ -16,6 +16,7 @@ from qifu.linkage.models import Linkage, TaskForce
 @dataclass(frozen=True)
 class LinkageFilters:
     liaison: int | None = None
+    liaison_username: str = ""  # the API names people by username
     enterprise: str = ""  # USCC
     open_only: bool = True
     role: str = ""
@@ -28,6 +29,8 @@ def linkage_list(*, actor: Actor, filters: LinkageFilters | None = None) -> Quer
         qs = qs.filter(ended_on__isnull=True)
     if f.liaison:
         qs = qs.filter(liaison_id=f.liaison)
+    if f.liaison_username:
+        qs = qs.filter(liaison__username=f.liaison_username)
     if f.enterprise:
         qs = qs.filter(enterprise__uscc=f.enterprise)
     if f.role:

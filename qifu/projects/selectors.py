@@ -33,6 +33,7 @@ class ProjectFilters:
     status: str = ""
     delayed: bool | None = None
     liaison: int | None = None
+    liaison_username: str = ""  # the API names people by username
     enterprise: str = ""  # USCC
 
 
@@ -51,6 +52,8 @@ def project_list(*, actor: Actor, filters: ProjectFilters | None = None) -> Quer
         qs = qs.filter(Q(delayed=f.delayed))  # Q: django-stubs cannot see the annotation
     if f.liaison:
         qs = qs.filter(primary_liaison_id=f.liaison)
+    if f.liaison_username:
+        qs = qs.filter(primary_liaison__username=f.liaison_username)
     if f.enterprise:
         qs = qs.filter(enterprise__uscc=f.enterprise)
     return qs.select_related("enterprise", "primary_liaison").order_by("id")

@@ -27,6 +27,11 @@ class ProjectData:
     park: str = ""
 
 
+def project_data_of(project: Project) -> ProjectData:
+    """The current values as a ProjectData (for partial updates: replace() what changes)."""
+    return ProjectData(**{f.name: getattr(project, f.name) for f in fields(ProjectData)})
+
+
 def _check_may_write(actor: Actor) -> None:
     if not actor.can_manage_registry:
         raise PermissionDenied("only the service desk edits projects", code="project_forbidden")
