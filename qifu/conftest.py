@@ -1,15 +1,18 @@
 """Shared fixtures: the named cast (one small zone with a user per role), set up by real services."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from django.test import Client
 
 from qifu.access.actor import Actor
 from qifu.accounts.models import User
 from qifu.accounts.roles import Role
-from qifu.accounts.services import user_create
+from qifu.accounts.services import token_create, user_create
 from qifu.enterprises.models import Enterprise
 from qifu.enterprises.services import EnterpriseData, enterprise_create
 from qifu.enterprises.uscc import make_uscc
@@ -89,6 +92,11 @@ def _enterprise(desk: Actor, serial: int, name: str, park: str, industry: str) -
 
 @pytest.fixture
 def cast(db: None) -> Cast:
+    return build_cast()
+
+
+def build_cast() -> Cast:
+    """The cast, built with the real services (also for module-scoped fixtures that need it once)."""
     desk = _staff("desk", Role.DESK, "YSB", "服务专班")
     leader = _staff("leader", Role.LEADER, None, "领导")
     users = {
@@ -141,3 +149,47 @@ def cast(db: None) -> Cast:
         sysadmin=admins[Role.SYSADMIN], secadmin=admins[Role.SECADMIN], auditor=admins[Role.AUDITOR],
         ent_a=ent_a, ent_b=ent_b, a=a, b=b, c=c, project_a=project_a, project_b=project_b, task_force_a=force,
     )
+
+
+class ApiClient:
+    """Calls /api/v1/ as one user with a fresh bearer token.
+
+    Every ApiClient shares one django.test.Client (CSRF enforced, as in production): a new Client
+    builds the middleware chain again, and WhiteNoise's finder scan alone costs most of a second.
+    """
+
+    _shared: Client | None = None
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+        self.token = token_create(user=user)
+
+    @classmethod
+    def _client(cls) -> Client:
+        if cls._shared is None:
+            cls._shared = Client(enforce_csrf_checks=True)
+        return cls._shared
+
+    def _call(self, method: str, path: str, data: Any = None, **extra: Any) -> Any:
+        headers = {"Authorization": f"Bearer {self.token}", **extra.pop("headers", {})}
+        if method != "get":
+            extra.setdefault("content_type", "application/json")
+        return getattr(self._client(), method)(path, data, headers=headers, **extra)
+
+    def get(self, path: str, data: Any = None, **extra: Any) -> Any:
+        return self._call("get", path, data, **extra)
+
+    def post(self, path: str, data: Any = None, **extra: Any) -> Any:
+        return self._call("post", path, data, **extra)
+
+    def patch(self, path: str, data: Any = None, **extra: Any) -> Any:
+        return self._call("patch", path, data, **extra)
+
+    def put(self, path: str, data: Any = None, **extra: Any) -> Any:
+        return self._call("put", path, data, **extra)
+
+
+@pytest.fixture
+def api_as(db: None) -> Callable[[User], ApiClient]:
+    """`api_as(cast.desk).get("/api/v1/enterprises")`: an API client per user, created on demand."""
+    return ApiClient

@@ -1,0 +1,279 @@
+"""PRODUCT.md §1 row-level visibility at the edge: every role × every enterprise-scoped endpoint × an
+object the role must not see. Details answer 404 (never 403, never data); lists show no foreign rows,
+and filters that try to widen the scope (?liaison=, ?q=, ?phone=, ?enterprise=) come back empty.
+
+The rules, on the cast: an enterprise sees only itself; a liaison sees linked enterprises and their
+task forces; a handler or head sees the enterprises of task forces they sit in; the leader and the
+desk see everything; the three admins see no business data.
+
+Extension point: a probe is a `Probe(name, method, url, expect, body, transport)`. Pages are added to
+PAGE_PROBES (transport "page": the user is signed in with a session) and run through the same matrix.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any, Literal
+
+import pytest
+from django.db import transaction
+from django.test import Client
+
+from qifu.access.actor import Actor
+from qifu.audit.models import AuditEntry
+from qifu.conftest import ApiClient, Cast, build_cast
+from qifu.enterprises.services import enterprise_data_of, enterprise_update
+from qifu.linkage.models import Linkage
+from qifu.projects.services import ProjectData, project_create
+
+ENTERPRISES = ("a", "b", "c")
+SEES: dict[str, set[str]] = {
+    "ent_a": {"a"},
+    "ent_b": {"b"},
+    "liaison_a": {"a"},
+    "liaison_b": {"b"},
+    "deputy": {"c"},
+    "kjj_handler": {"a"},  # member of A's task force
+    "jfj_handler": set(),
+    "jfj_head": set(),
+    "kjj_head": set(),
+    "desk": {"a", "b", "c"},
+    "leader": {"a", "b", "c"},
+    "sysadmin": set(),
+    "secadmin": set(),
+    "auditor": set(),
+}
+PHONES = {"a": "13900000001", "b": "13900000002", "c": "13900000003"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """The out-of-scope enterprise in every form a probe needs."""
+
+    key: str
+    uscc: str
+    name: str
+    project: str
+    liaison: str  # username of its primary liaison
+    phone: str
+    linkage_id: int
+
+
+Expect = Literal["404", "empty", "absent"]
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One way of reaching an enterprise's data.
+
+    expect: "404" — the object answers 404 with no data; "empty" — a list answers no items and count 0;
+    "absent" — the response (200) does not mention the target anywhere.
+    """
+
+    name: str
+    method: str
+    url: Callable[[Target], str]
+    expect: Expect
+    body: Callable[[Target], dict[str, Any]] | None = None
+    transport: Literal["api", "page"] = "api"
+    operation: str = ""  # the API operation (URL name) it exercises, for the coverage check
+
+
+API = "/api/v1"
+
+
+def _get(name: str, operation: str, url: Callable[[Target], str], expect: Expect) -> Probe:
+    return Probe(name, "get", url, expect, operation=operation)
+
+
+def _write(name: str, operation: str, method: str, url: Callable[[Target], str], body: dict[str, Any]) -> Probe:
+    # Writes on an object the caller cannot see are 404 too: its existence does not leak through 403.
+    return Probe(name, method, url, "404", lambda t: {k: v.format(t=t) for k, v in body.items()}, operation=operation)
+
+
+API_PROBES: list[Probe] = [
+    _get("enterprise_detail", "get_enterprise", lambda t: f"{API}/enterprises/{t.uscc}", "404"),
+    _get("enterprise_detail_lowercase", "get_enterprise", lambda t: f"{API}/enterprises/{t.uscc.lower()}", "404"),
+    _get("project_detail", "get_project", lambda t: f"{API}/projects/{t.project}", "404"),
+    _get("enterprise_list", "list_enterprises", lambda t: f"{API}/enterprises?limit=200", "absent"),
+    _get("enterprise_list_q_uscc", "list_enterprises", lambda t: f"{API}/enterprises?q={t.uscc}", "empty"),
+    _get("enterprise_list_q_name", "list_enterprises", lambda t: f"{API}/enterprises?q={t.name}", "empty"),
+    _get("enterprise_list_liaison", "list_enterprises", lambda t: f"{API}/enterprises?liaison={t.liaison}", "empty"),
+    _get("enterprise_list_phone", "list_enterprises", lambda t: f"{API}/enterprises?phone={t.phone}", "empty"),
+    _get("project_list", "list_projects", lambda t: f"{API}/projects?limit=200", "absent"),
+    _get("project_list_enterprise", "list_projects", lambda t: f"{API}/projects?enterprise={t.uscc}", "empty"),
+    _get("project_list_q_code", "list_projects", lambda t: f"{API}/projects?q={t.project}", "empty"),
+    _get("linkage_list", "list_linkages", lambda t: f"{API}/linkages?limit=200&include_ended=true", "absent"),
+    _get(
+        "linkage_list_enterprise",
+        "list_linkages",
+        lambda t: f"{API}/linkages?enterprise={t.uscc}&include_ended=true",
+        "empty",
+    ),
+    _get("linkage_list_liaison", "list_linkages", lambda t: f"{API}/linkages?liaison={t.liaison}", "empty"),
+    _write("enterprise_patch", "update_enterprise", "patch", lambda t: f"{API}/enterprises/{t.uscc}", {"name": "改名"}),
+    _write("project_patch", "update_project", "patch", lambda t: f"{API}/projects/{t.project}", {"name": "改名"}),
+    _write(
+        "milestone_put",
+        "set_milestone",
+        "put",
+        lambda t: f"{API}/projects/{t.project}/milestones/start",
+        {"planned_on": "2027-01-01"},
+    ),
+    _write(
+        "project_create",
+        "create_project",
+        "post",
+        lambda t: f"{API}/projects",
+        {"code": "XM-NEW-1", "name": "新项目", "enterprise": "{t.uscc}", "total_investment": "1"},
+    ),
+    _write(
+        "linkage_assign",
+        "assign_linkage",
+        "post",
+        lambda t: f"{API}/linkages",
+        {"enterprise": "{t.uscc}", "liaison": "liaison_a", "role": "backup"},
+    ),
+    _write(
+        "linkage_reassign",
+        "reassign_linkage",
+        "post",
+        lambda t: f"{API}/linkages/reassign",
+        {"enterprise": "{t.uscc}", "liaison": "liaison_a", "reason": "调整"},
+    ),
+    _write("linkage_end", "end_linkage", "post", lambda t: f"{API}/linkages/{t.linkage_id}/end", {}),
+]
+# Pages (colleague's extension point): e.g. Probe("enterprise_page", "get", lambda t: f"/enterprises/{t.uscc}/",
+# "404", transport="page"), Probe("enterprise_list_page", "get", lambda t: f"/enterprises/?q={t.uscc}", "absent",
+# transport="page").
+PAGE_PROBES: list[Probe] = []
+PROBES: list[Probe] = API_PROBES + PAGE_PROBES
+
+
+@dataclass
+class World:
+    cast: Cast
+    targets: dict[str, Target]
+    api: dict[str, ApiClient]
+
+
+def _build_world() -> World:
+    cast = build_cast()
+    desk = Actor.of(cast.desk)
+    project_data = ProjectData(code="XM-2026-003", name="丙医药研发楼", total_investment=Decimal(9))
+    project_c = project_create(actor=desk, enterprise=cast.c, data=project_data)
+    projects = {"a": cast.project_a.code, "b": cast.project_b.code, "c": project_c.code}
+    targets = {}
+    for key in ENTERPRISES:
+        enterprise = getattr(cast, key)
+        data = replace(enterprise_data_of(enterprise), contact_phone=PHONES[key])
+        enterprise_update(actor=desk, enterprise=enterprise, data=data)  # every enterprise its own phone
+        link = Linkage.objects.get(enterprise=enterprise, role="primary", ended_on__isnull=True, project=None)
+        targets[key] = Target(
+            key=key,
+            uscc=enterprise.uscc,
+            name=enterprise.name,
+            project=projects[key],
+            liaison=link.liaison.username,
+            phone=PHONES[key],
+            linkage_id=link.pk,
+        )
+    api = {role: ApiClient(getattr(cast, role)) for role in SEES}
+    return World(cast=cast, targets=targets, api=api)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    """The cast built once for the module, in a transaction rolled back at the end (tests only read)."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield _build_world()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def _page_client(user: Any) -> Client:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    return client
+
+
+def _call(world: World, role: str, probe: Probe, target: Target) -> Any:
+    body = probe.body(target) if probe.body else None
+    if probe.transport == "page":
+        client: Any = _page_client(getattr(world.cast, role))
+        return getattr(client, probe.method)(probe.url(target), body or {})
+    return getattr(world.api[role], probe.method)(probe.url(target), body)
+
+
+def _mentions(response: Any, target: Target) -> bool:
+    text = response.content.decode()
+    return any(s in text for s in (target.uscc, target.name, target.project))
+
+
+MATRIX = [
+    pytest.param(role, probe, key, id=f"{role}-{probe.name}-{key}")
+    for role, seen in SEES.items()
+    for key in ENTERPRISES
+    if key not in seen
+    for probe in PROBES
+]
+
+
+@pytest.mark.parametrize(("role", "probe", "key"), MATRIX)
+def test_out_of_scope_case(world, db, role, probe, key):
+    # given an enterprise the role must not see
+    target = world.targets[key]
+    audits = AuditEntry.objects.count()
+    # when the role reaches for it
+    response = _call(world, role, probe, target)
+    # then nothing about it comes back, and nothing changes
+    if probe.expect == "404":
+        assert response.status_code == 404, response.content
+        if probe.transport == "api":
+            assert response.json()["code"] == "not_found"
+    elif probe.expect == "empty":
+        assert response.status_code == 200, response.content
+        assert (response.json()["items"], response.json()["count"]) == ([], 0)
+    else:
+        assert response.status_code == 200, response.content
+    assert not _mentions(response, target)
+    assert AuditEntry.objects.count() == audits
+
+
+@pytest.mark.parametrize("role", list(SEES), ids=str)
+def test_in_scope_control_case(world, db, role):
+    """The other half of the matrix: what a role may see, it does see (so a blanket 404 cannot pass)."""
+    api = world.api[role]
+    seen = {world.targets[k].uscc for k in SEES[role]}
+    listed = api.get(f"{API}/enterprises", {"limit": 200}).json()
+    assert ({row["uscc"] for row in listed["items"]}, listed["count"]) == (seen, len(seen))
+    for key in sorted(SEES[role]):
+        target = world.targets[key]
+        assert api.get(f"{API}/enterprises/{target.uscc}").status_code == 200
+        assert api.get(f"{API}/projects/{target.project}").status_code == 200
+        assert api.get(f"{API}/projects", {"enterprise": target.uscc}).json()["count"] == 1
+        assert api.get(f"{API}/linkages", {"enterprise": target.uscc}).json()["count"] >= 1
+        assert api.get(f"{API}/enterprises", {"phone": target.phone}).json()["count"] == 1
+
+
+# Enterprise-scoped operations that reach no existing object: creating an enterprise names no one else's.
+NOT_OBJECT_SCOPED = {"create_enterprise"}
+
+
+def test_matrix_covers_every_role_and_enterprise_scoped_operation():
+    """A new role in the cast, or a new enterprise-scoped API operation, must join the matrix."""
+    from qifu.api import api
+
+    non_roles = {"a", "b", "c", "project_a", "project_b", "task_force_a"}
+    assert set(SEES) == set(Cast.__dataclass_fields__) - non_roles
+    scoped = {
+        getattr(pattern, "name", None)
+        for pattern in api.urls[0]
+        if str(pattern.pattern).split("/")[0] in ("enterprises", "projects", "linkages")
+    }
+    covered = {probe.operation for probe in API_PROBES}
+    assert scoped - NOT_OBJECT_SCOPED <= covered, scoped - NOT_OBJECT_SCOPED - covered
