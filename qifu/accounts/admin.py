@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.cache import never_cache
 
 from qifu.accounts.models import User, normalize_username
 from qifu.accounts.roles import ADMIN_ROLES, Role
@@ -34,7 +33,7 @@ if admin.site.is_registered(Group):
     admin.site.unregister(Group)
 
 
-class UserCreateForm(forms.ModelForm):  # type: ignore[type-arg]
+class UserCreateForm(forms.ModelForm):
     """A new business account with an initial password that must be changed at first login."""
 
     password1 = forms.CharField(
@@ -193,11 +192,13 @@ class UserAdmin(RoleModelAdmin):
                 name="accounts_user_reset_password",
             )
         ]
-        return custom + super().get_urls()  # type: ignore[return-value]
+        return custom + super().get_urls()
 
-    @never_cache
     def reset_password_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        """Confirm, then show the one-time password once (never stored in clear, never audited)."""
+        """Confirm, then show the one-time password once (never stored in clear, never audited).
+
+        admin_view() already marks the response never_cache; no-store is added for proxies too.
+        """
         if not self.has_manage_permission(request):
             raise PermissionDenied
         user = self.get_object(request, object_id)
@@ -249,7 +250,8 @@ class AccessAttemptAdmin(RoleModelAdmin):
             .annotate(total=Sum("failures_since_start"))
             .values("total")
         )
-        return super().get_queryset(request).annotate(recent_failures=Subquery(totals))
+        queryset: QuerySet[AccessAttempt] = super().get_queryset(request).annotate(recent_failures=Subquery(totals))
+        return queryset
 
     @admin.display(description=_lazy("状态"))
     def status(self, obj: Any) -> str:

@@ -65,7 +65,7 @@ class SessionPolicyMiddleware:
                 request.session.set_expiry(idle_limit_seconds(user.role))
             if password_expired(user) and not request.path.startswith(EXEMPT_PREFIXES):
                 if not request.session.get(EXPIRY_AUDITED):
-                    password_expired_record(user=user)  # type: ignore[arg-type]
+                    password_expired_record(user=user)
                     request.session[EXPIRY_AUDITED] = True
                 return redirect("accounts:password_change")
         return self.get_response(request)

@@ -187,7 +187,13 @@ def user_set_active(*, actor: User | None, user: User, active: bool) -> User:
 
 def temporary_password(length: int = 16) -> str:
     """A random password with all four character classes, drawn from `secrets` (CR-2)."""
-    pools = [string.ascii_uppercase, string.ascii_lowercase, string.digits, "!@#$%^&*-_=+?"]
+    # No look-alikes (0/O, 1/l/I) and nothing HTML escapes (&, <, quotes): it is read out and typed in.
+    pools = [
+        "".join(c for c in string.ascii_uppercase if c not in "IO"),
+        "".join(c for c in string.ascii_lowercase if c not in "lo"),
+        "23456789",
+        "!@#$%*-_=+?",
+    ]
     chars = [secrets.choice(pool) for pool in pools]
     everything = "".join(pools)
     chars += [secrets.choice(everything) for _ in range(length - len(chars))]

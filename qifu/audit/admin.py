@@ -27,7 +27,7 @@ class UserInputFilter(admin.SimpleListFilter):
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         return [("", "")]  # one entry so the filter is shown; the template renders a text box
 
-    def choices(self, changelist: Any) -> Iterator[dict[str, Any]]:
+    def choices(self, changelist: Any) -> Iterator[Any]:
         hidden = [(k, v) for k, v in changelist.params.items() if k != self.parameter_name]
         yield {"parameter_name": self.parameter_name, "value": self.value(), "hidden_params": hidden}
 
