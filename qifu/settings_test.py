@@ -16,3 +16,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 QIFU_SECURITY = {**QIFU_SECURITY}
+# WhiteNoise indexes every static file (thousands with Font Awesome) each time a test client
+# builds its middleware, i.e. once per test (~2-5 s each); autorefresh looks files up on request.
+WHITENOISE_AUTOREFRESH = True
