@@ -294,6 +294,8 @@ def test_the_rendered_base_page_loads_nothing_from_outside(role: str | None) -> 
 
 @pytest.mark.django_db
 def test_the_api_docs_page_loads_nothing_from_outside(client: Client) -> None:
+    # given a signed-in user (IP-5: the OpenAPI UI requires authentication)
+    client.force_login(User.objects.create(username="guard_docs", role=Role.CADRE))
     # when
     response = client.get("/api/v1/docs")
     # then
