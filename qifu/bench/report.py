@@ -13,8 +13,12 @@ def document(
     *, scale: str, results: Results, skipped: Mapping[str, str] | None = None, config: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
     """`{"scale", "scenarios": {name: {"rps", "p50_ms", "p95_ms", "errors"} | {"seconds"}}}`,
-    plus the scenarios skipped (with the reason) and the run's configuration."""
+    plus `detail` (p99, server CPU per request, load generator CPU), the scenarios skipped (with
+    the reason) and the run's configuration."""
     doc: dict[str, Any] = {"scale": scale, "scenarios": {name: r.as_json() for name, r in results.items()}}
+    detail = {name: r.detail_json() for name, r in results.items() if isinstance(r, LoadResult)}
+    if detail:
+        doc["detail"] = detail
     if skipped:
         doc["skipped"] = dict(skipped)
     if config:

@@ -82,6 +82,16 @@ class LoadResult:
             "errors": self.errors,
         }
 
+    def detail_json(self) -> dict[str, float | int | None]:
+        """What the table shows beyond the issue's four numbers (JSON `detail`)."""
+        return {
+            "requests": self.requests,
+            "seconds": round(self.seconds, 2),
+            "p99_ms": round(self.p99_ms, 2),
+            "server_cpu_ms_per_request": None if self.server_cpu_ms is None else round(self.server_cpu_ms, 3),
+            "loadgen_cpu_share": None if self.loadgen_cpu is None else round(self.loadgen_cpu, 3),
+        }
+
 
 @dataclass(frozen=True)
 class BatchResult:

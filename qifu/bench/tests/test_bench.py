@@ -185,6 +185,8 @@ def test_document_has_the_issue_shape():
     assert doc["scenarios"]["seed"] == {"seconds": 12.35}
     assert doc["scenarios"]["baseline"] == {"rps": 2000.0, "p50_ms": 2.5, "p95_ms": 5.0, "errors": 0}
     assert set(doc["scenarios"]["enterprise_list"]) == {"rps", "p50_ms", "p95_ms", "errors"}
+    assert doc["detail"]["baseline"]["p99_ms"] == 5.0
+    assert "seed" not in doc["detail"]
 
 
 @pytest.mark.parametrize(
