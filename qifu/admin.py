@@ -27,6 +27,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import URLPattern, URLResolver, reverse
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -58,7 +59,7 @@ ADMIN_POLICY: dict[str, dict[str, frozenset[str]]] = {
     "people.staff": _rights(view=SYS, add=SYS, change=SYS),
     "reference": _rights(view=SYS, add=SYS, change=SYS),
     # 安全管理员: login lockouts (see and lift them).
-    "axes.accessattempt": _rights(view=SEC, unlock=SEC),
+    "accounts.loginlockout": _rights(view=SEC, unlock=SEC),
     # 审计管理员: read the audit log, nothing else.
     "audit.auditentry": _rights(view=AUD),
 }
@@ -167,7 +168,10 @@ class QifuAdminSite(admin.AdminSite):
         return _role(request) in ADMIN_ROLES
 
     def admin_view(self, view: Any, cacheable: bool = False) -> Any:
-        """Anonymous: to the one login page (with its lockout and audit). Other roles: 403."""
+        """Anonymous: to the one login page (with its lockout and audit). Other roles: 403.
+
+        The admin is always in Chinese (the zone's working language), whatever the browser asks for.
+        """
 
         def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             from django.contrib.auth.views import redirect_to_login  # imports auth models: not at load time
@@ -176,6 +180,8 @@ class QifuAdminSite(admin.AdminSite):
                 return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
             if not self.has_permission(request):
                 raise PermissionDenied
+            translation.activate(settings.LANGUAGE_CODE)  # stays active while the response renders
+            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
             response: HttpResponse = view(request, *args, **kwargs)
             return response
 

@@ -202,10 +202,13 @@ AXES_FAILURE_LIMIT = QIFU_SECURITY["LOCKOUT_FAILURES"]
 AXES_COOLOFF_TIME = timedelta(minutes=int(QIFU_SECURITY["LOCKOUT_MINUTES"]))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
+# A locked account unlocks 30 minutes after the 5th failure; tries during the lock (even with the
+# right password) neither count nor extend it, so the user is not kept out longer than the policy says.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "qifu.accounts.views.locked_out"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_VERBOSE = False
-AXES_ENABLE_ADMIN = False  # lockouts are shown to the security admin by qifu.accounts.admin
+AXES_ENABLE_ADMIN = False  # the security admin sees lockouts as accounts.LoginLockout
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_USERNAME_CALLABLE = "qifu.accounts.models.axes_username"
 # Policy (IA-4): the lock is per username whatever the client IP, so rotating IPs or User-Agents

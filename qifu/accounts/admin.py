@@ -22,7 +22,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from qifu.accounts.models import User, normalize_username
+from qifu.accounts.models import LoginLockout, User, normalize_username
 from qifu.accounts.roles import ADMIN_ROLES, Role
 from qifu.accounts.services import lockout_clear, user_create, user_reset_password, user_set_active, user_update
 from qifu.admin import RoleModelAdmin
@@ -55,9 +55,10 @@ class UserCreateForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The three admin accounts are provisioned out of band (MC-1), never from this form.
-        self.fields["role"].choices = [  # type: ignore[attr-defined]
+        self.fields["role"].choices = [("", "---------")] + [  # type: ignore[attr-defined]
             (value, label) for value, label in Role.choices if value not in ADMIN_ROLES
         ]
+        self.fields["enterprise"].help_text = _("仅企业用户填写：所属企业的编号。")
 
     def clean_username(self) -> str:
         username = normalize_username(self.cleaned_data.get("username") or "")
@@ -220,29 +221,45 @@ class UserAdmin(RoleModelAdmin):
         return response
 
 
-@admin.register(AccessAttempt)
-class AccessAttemptAdmin(RoleModelAdmin):
+def _column(field: str, title: Any) -> Any:
+    """A read-only column with a Chinese title (django-axes ships no Chinese translation)."""
+
+    @admin.display(description=title, ordering=field)
+    def show(self: Any, obj: Any) -> Any:
+        return getattr(obj, field)
+
+    show.__name__ = f"col_{field}"
+    return show
+
+
+class _AttemptTimeFilter(admin.DateFieldListFilter):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.title = _("最近失败时间")
+
+
+@admin.register(LoginLockout)
+class LoginLockoutAdmin(RoleModelAdmin):
     """安全管理员: see failed-login counters and lift lockouts (each unlock is audited)."""
 
     audit_admin_changes = False
-    list_display = ("username", "status", "failures_since_start", "attempt_time", "ip_address", "user_agent")
-    list_filter = ("attempt_time",)
+    col_username = _column("username", _lazy("用户名"))
+    col_failures = _column("failures_since_start", _lazy("失败次数"))
+    col_time = _column("attempt_time", _lazy("最近失败时间"))
+    col_ip = _column("ip_address", _lazy("来源地址"))
+    col_agent = _column("user_agent", _lazy("浏览器标识"))
+    col_path = _column("path_info", _lazy("登录路径"))
+    list_display = ("col_username", "status", "col_failures", "col_time", "col_ip", "col_agent")
+    list_display_links = ("col_username",)
+    list_filter = (("attempt_time", _AttemptTimeFilter),)
     search_fields = ("username", "ip_address")
     ordering = ("-attempt_time",)
     # get_data/post_data hold the submitted form (passwords masked by axes); not shown at all.
-    fields = (
-        "username",
-        "ip_address",
-        "user_agent",
-        "http_accept",
-        "path_info",
-        "attempt_time",
-        "failures_since_start",
-    )
+    fields = ("col_username", "status", "col_failures", "col_time", "col_ip", "col_agent", "col_path")
     readonly_fields = fields
     actions = ("unlock",)
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[AccessAttempt]:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[LoginLockout]:
         threshold = timezone.now() - settings.AXES_COOLOFF_TIME
         totals = (
             AccessAttempt.objects.filter(username=OuterRef("username"), attempt_time__gte=threshold)
@@ -250,7 +267,7 @@ class AccessAttemptAdmin(RoleModelAdmin):
             .annotate(total=Sum("failures_since_start"))
             .values("total")
         )
-        queryset: QuerySet[AccessAttempt] = super().get_queryset(request).annotate(recent_failures=Subquery(totals))
+        queryset: QuerySet[LoginLockout] = super().get_queryset(request).annotate(recent_failures=Subquery(totals))
         return queryset
 
     @admin.display(description=_lazy("状态"))
@@ -263,7 +280,7 @@ class AccessAttemptAdmin(RoleModelAdmin):
         return self._allows(request, "unlock")
 
     @admin.action(description=_lazy("解除所选用户名的锁定"), permissions=["unlock"])
-    def unlock(self, request: HttpRequest, queryset: QuerySet[AccessAttempt]) -> None:
+    def unlock(self, request: HttpRequest, queryset: QuerySet[LoginLockout]) -> None:
         usernames = {name for name in queryset.values_list("username", flat=True) if name}
         lockout_clear(actor=request.user, usernames=usernames)  # type: ignore[arg-type]
         self.message_user(request, _("已解除%(n)d个用户名的锁定。") % {"n": len(usernames)}, messages.SUCCESS)

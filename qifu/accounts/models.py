@@ -1,5 +1,6 @@
 import unicodedata
 
+from axes.models import AccessAttempt
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
@@ -107,3 +108,12 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = _("API令牌")
         verbose_name_plural = _("API令牌")
+
+
+class LoginLockout(AccessAttempt):
+    """django-axes' failed-login counters, shown to the security admin under the accounts app (IA-4)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("登录失败记录")
+        verbose_name_plural = _("登录失败与锁定")

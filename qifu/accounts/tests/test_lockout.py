@@ -56,6 +56,26 @@ def test_five_failures_lock_the_account_for_30_minutes(settings, headers: dict[s
 
 
 @pytest.mark.django_db
+def test_tries_during_the_lock_do_not_extend_it() -> None:
+    # given alice locked by 5 failures from her own browser at T0
+    make_user("alice", Role.CADRE, STRONG)
+    same = {"REMOTE_ADDR": "10.0.0.1", "HTTP_USER_AGENT": "Mozilla/5.0"}
+    with time_machine.travel(T0, tick=False) as traveller:
+        client = Client()
+        for _ in range(5):
+            login(client, "alice", WRONG, **same)
+        # when she keeps trying (right and wrong) from the same browser during the lock
+        for minutes in (10, 10, 9):
+            traveller.shift(timedelta(minutes=minutes))
+            assert login(client, "alice", STRONG, **same).status_code == 200
+            assert login(client, "alice", WRONG, **same).status_code == 200
+        # then 30 minutes after the fifth failure she is let in
+        traveller.shift(timedelta(minutes=1, seconds=1))
+        response = login(client, "alice", STRONG, **same)
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
 def test_four_failures_do_not_lock(settings) -> None:
     # given alice and 4 wrong passwords
     make_user("alice", Role.CADRE, STRONG)
