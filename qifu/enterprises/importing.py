@@ -51,7 +51,7 @@ from qifu.enterprises.services import (
 from qifu.enterprises.validators import normalize_uscc, validate_industry_code, validate_uscc
 
 BATCH = 500
-PROGRESS_EVERY = 100
+PROGRESS_EVERY = 50
 
 USCC_REASONS = {
     "InvalidChecksum": ("校验位错误", "wrong check digit"),
@@ -288,9 +288,10 @@ def _write(
             batch = rows[start : start + BATCH]
             # One query per batch (no N+1): the stored rows decide "unchanged" without a write.
             existing = {e.uscc: e for e in Enterprise.objects.filter(uscc__in=[r.values["uscc"] for r in batch])}
-            for row in batch:
+            for done, row in enumerate(batch, start=start + 1):
                 _write_row(actor, match, row, existing.get(row.values["uscc"]), report)
-            progress("write", min(start + BATCH, len(rows)), len(rows))
+                if done % PROGRESS_EVERY == 0 or done == len(rows):
+                    progress("write", done, len(rows))
         if len(report.errors) > before and not report.skip_invalid:
             raise _Rejected
         audit_record(
