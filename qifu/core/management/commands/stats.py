@@ -1,0 +1,95 @@
+"""`qifu stats [--json]`: the size of the zone (PRODUCT.md §3).
+
+The JSON keys are a stable interface: {"enterprises", "industrial_enterprises", "projects",
+"staff": {kind: n}, "enterprises_without_liaison", "cases": {state: n}, "visits", "policies"}.
+Cases, visits and policies belong to apps that may not be installed yet; their figures are read
+through the app registry (`cases.Case` with a `state` field, `visits.Visit`, `policies.Policy`)
+and are empty or 0 until those apps exist.
+"""
+
+import json
+from typing import Any
+
+from django.apps import apps
+from django.core.management.base import BaseCommand, CommandParser
+from django.db.models import Count, Model
+
+from qifu.accounts.models import User
+from qifu.accounts.roles import Role
+from qifu.enterprises.models import Enterprise
+from qifu.projects.models import Project
+
+# The staff kinds, in the order of PRODUCT.md §1.
+STAFF_KINDS = (Role.CADRE, Role.DEPUTY, Role.HANDLER, Role.DEPT_HEAD, Role.DESK, Role.LEADER)
+
+
+def optional_model(label: str) -> type[Model] | None:
+    """A model of an app that a later issue adds; None while the app is not installed."""
+    app_label, _, model_name = label.partition(".")
+    if not apps.is_installed(f"qifu.{app_label}"):
+        return None
+    try:
+        return apps.get_model(app_label, model_name)
+    except LookupError:
+        return None
+
+
+def zone_stats() -> dict[str, Any]:
+    """Counts only (one query per figure); every key is always present."""
+    staff = dict.fromkeys((str(kind) for kind in STAFF_KINDS), 0)
+    for role, n in (
+        User.objects.filter(role__in=STAFF_KINDS, is_active=True).values_list("role").annotate(n=Count("id")).order_by()
+    ):
+        staff[role] = n
+    cases: dict[str, int] = {}
+    case_model = optional_model("cases.Case")
+    if case_model is not None:
+        rows = case_model._default_manager.values_list("state").annotate(n=Count("pk")).order_by("state")
+        cases = {str(state): int(n) for state, n in rows}
+    visit_model = optional_model("visits.Visit")
+    policy_model = optional_model("policies.Policy")
+    return {
+        "enterprises": Enterprise.objects.count(),
+        "industrial_enterprises": Enterprise.objects.filter(industry__startswith="C").count(),
+        "projects": Project.objects.count(),
+        "staff": staff,
+        "enterprises_without_liaison": Enterprise.objects.filter(primary_liaison__isnull=True).count(),
+        "cases": cases,
+        "visits": visit_model._default_manager.count() if visit_model is not None else 0,
+        "policies": policy_model._default_manager.count() if policy_model is not None else 0,
+    }
+
+
+LABELS = {
+    "enterprises": "企业",
+    "industrial_enterprises": "  其中工业企业",
+    "projects": "投资项目",
+    "enterprises_without_liaison": "未落实挂钩的企业",
+    "visits": "走访记录",
+    "policies": "政策",
+}
+
+
+class Command(BaseCommand):
+    help = "Print the size of the zone: enterprises, projects, staff by kind, cases by state, visits, policies."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--json", action="store_true", help="print one JSON object (and nothing else) on stdout")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        stats = zone_stats()
+        if options["json"]:
+            self.stdout.write(json.dumps(stats, ensure_ascii=False))
+            return
+        role_names = dict(Role.choices)
+        lines = []
+        for key in ("enterprises", "industrial_enterprises", "projects", "enterprises_without_liaison"):
+            lines.append((LABELS[key], stats[key]))
+        lines.append(("工作人员", sum(stats["staff"].values())))
+        lines += [(f"  {role_names[kind]} ({kind})", n) for kind, n in stats["staff"].items()]
+        lines.append(("诉求", sum(stats["cases"].values())))
+        lines += [(f"  {state}", n) for state, n in stats["cases"].items()]
+        lines += [(LABELS["visits"], stats["visits"]), (LABELS["policies"], stats["policies"])]
+        for label, n in lines:
+            pad = 28 - sum(2 if ord(ch) > 0x2E80 else 1 for ch in label)  # CJK characters are two columns wide
+            self.stdout.write(f"{label}{' ' * max(1, pad)}{n:>10,}")
