@@ -6,6 +6,11 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qifu.settings")
+    if sys.argv[1:2] == ["demo"]:
+        # `qifu demo` is the try-it-out mode: debug keys under QIFU_DATA_DIR and plain HTTP on
+        # 127.0.0.1, unless the caller sets them. Settings read these when Django loads, below.
+        os.environ.setdefault("QIFU_DEBUG", "1")
+        os.environ.setdefault("QIFU_HTTPS", "0")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)
