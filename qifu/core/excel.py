@@ -20,7 +20,7 @@ import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -71,7 +71,6 @@ class TableErrorCode(StrEnum):
     TOO_MANY_ROWS = "table_too_many_rows"
     TOO_MANY_COLUMNS = "table_too_many_columns"
     EMPTY = "table_empty"
-    NO_DATA = "table_no_data"
 
 
 class TableError(RuleViolation):
@@ -97,7 +96,6 @@ class Table:
     rows: Iterator[Row]  # data rows after the header; blank rows are skipped
     size_hint: int | None = None  # the number of data rows when the file says so (progress bars)
     format: str = "xlsx"
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _size_of(file: IO[bytes]) -> int:
