@@ -137,7 +137,7 @@ class Server:
             cmd += ["--threads", str(self.config.threads)]
         return cmd
 
-    def start(self, wait_s: float = 60.0) -> None:
+    def start(self, wait_s: float = 120.0) -> None:
         with self.log_path.open("ab") as log:
             log.write(f"\n--- {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(self.command())}\n".encode())
             log.flush()
