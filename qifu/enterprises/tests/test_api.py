@@ -309,10 +309,16 @@ def test_create_duplicate_is_409(cast, api_as):
     assert _counts() == before
 
 
-def test_create_not_json_is_422(cast, api_as):
-    response = api_as(cast.desk).post(URL, "{not json", content_type="application/json")
-    assert response.status_code in (400, 422)
-    assert response.json()["code"] in ("invalid", "bad_request")
+@pytest.mark.parametrize(
+    ("body", "status"), [("{not json", 400), ("[1, 2]", 422), ("null", 422)], ids=["unparseable", "list", "null"]
+)
+def test_create_body_that_is_not_an_object_case(cast, api_as, body, status):
+    # unparseable JSON is a 400 (ninja's parser); well-formed JSON of the wrong shape is a 422
+    client = api_as(cast.desk)
+    before = _counts()
+    response = client.post(URL, body)
+    assert (response.status_code, response.json()["code"]) == (status, "invalid")
+    assert _counts() == before
 
 
 @pytest.mark.parametrize("who", ["leader", "liaison_a", "ent_a", "jfj_head", "sysadmin", "auditor"])
