@@ -16,5 +16,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("enterprises/", include("qifu.enterprises.urls", namespace="enterprises")),
     path("", include("qifu.dashboard.urls")),
 ]
