@@ -16,8 +16,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("linkage/", include("qifu.linkage.urls", namespace="linkage")),
-    path("projects/", include("qifu.projects.urls", namespace="projects")),
     path("enterprises/", include("qifu.enterprises.urls", namespace="enterprises")),
+    path("projects/", include("qifu.projects.urls", namespace="projects")),
+    path("linkage/", include("qifu.linkage.urls", namespace="linkage")),
     path("", include("qifu.dashboard.urls")),
 ]
