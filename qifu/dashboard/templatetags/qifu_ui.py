@@ -189,3 +189,15 @@ CODE_CHOICES: dict[str, list[tuple[str, Any]]] = {
 def code_choices(kind: str) -> list[tuple[str, str]]:
     """(value, translated label) pairs of a code set, for filter selects."""
     return [(value, str(label)) for value, label in CODE_CHOICES[kind]]
+
+
+@register.filter
+def enterprise_links(links: Any) -> list[Any]:
+    """Open links to the enterprise itself, the primary liaison first."""
+    return sorted((link for link in links if link.project_id is None), key=lambda link: link.role != "primary")
+
+
+@register.filter
+def project_links(links: Any) -> list[Any]:
+    """Open links to single projects of the enterprise, primary first."""
+    return sorted((link for link in links if link.project_id is not None), key=lambda link: link.role != "primary")

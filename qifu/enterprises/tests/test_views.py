@@ -298,3 +298,13 @@ def test_registered_capital_and_money_formatting_filters():
     assert wan(Decimal("5000.00")) == "5,000 万元"
     assert wan(None) == ""
     assert cn_date(date(2026, 12, 5)) == "2026年12月5日"
+
+
+def test_detail_lists_project_liaisons_apart_from_the_enterprises(cast, client):
+    # given the deputy is the primary liaison of A's project only
+    linkage_assign(actor=cast.actor(cast.desk), enterprise=cast.a, liaison=cast.deputy, project=cast.project_a)
+    client.force_login(cast.ent_a)
+    # when
+    html = _html(client.get(reverse("enterprises:detail", args=[cast.a.uscc])))
+    # then the enterprise's own liaison comes first, the project's after it, labelled with the project
+    assert html.index("挂钩干部甲") < html.index("项目“甲电子新厂房”主挂钩人") < html.index("人大代表丙")
