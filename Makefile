@@ -76,8 +76,10 @@ demo: setup
 	$(DEV_ENV) $(BIN)/qifu demo $(DEMO_ARGS)
 
 # -k: every check runs and reports, and the target fails if any of them failed.
+LINTERS := lint-ruff lint-mypy lint-imports
+
 lint: setup
-	@$(MAKE) -k lint-ruff lint-mypy lint-imports
+	@$(MAKE) -k $(LINTERS)
 
 lint-ruff:
 	$(BIN)/ruff check .
@@ -95,7 +97,7 @@ pytest: setup
 	exit $$rc
 
 test: setup
-	@$(MAKE) -k lint-ruff lint-mypy lint-imports pytest
+	@$(MAKE) -k $(LINTERS) pytest
 
 bench: setup
 	@$(call need,wrk,wrk)
