@@ -18,7 +18,9 @@ def test_delay_is_computed_from_milestones(cast):
 
 def test_recording_the_actual_date_on_time_clears_the_delay(cast):
     desk = cast.actor(cast.desk)
-    milestone_set(actor=desk, project=cast.project_a, kind="start", planned_on=date(2026, 3, 1), actual_on=date(2026, 3, 1))
+    milestone_set(
+        actor=desk, project=cast.project_a, kind="start", planned_on=date(2026, 3, 1), actual_on=date(2026, 3, 1)
+    )
     assert project_get(actor=cast.actor(cast.leader), code="XM-2026-001").delayed is False
 
 
