@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "qifu.access",
     "qifu.dashboard",
     "qifu.bench",
+    "qifu.ops",
 ]
 
 MIDDLEWARE = [

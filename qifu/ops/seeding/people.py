@@ -15,8 +15,8 @@ from faker import Faker
 from faker.providers.person.zh_CN import Provider as PersonProvider
 from faker.providers.phone_number.zh_CN import Provider as PhoneProvider
 
-from qifu.core.seeding import vocab
-from qifu.core.seeding.scales import Scale
+from qifu.ops.seeding import vocab
+from qifu.ops.seeding.scales import Scale
 
 
 @dataclass(frozen=True)

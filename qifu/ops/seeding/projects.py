@@ -13,10 +13,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from itertools import accumulate
 
-from qifu.core.seeding import vocab
-from qifu.core.seeding.people import People, Person
-from qifu.core.seeding.registry import LinkRow, RegistryPlanner
-from qifu.core.seeding.scales import ANCHOR, MECHANISM_START
+from qifu.ops.seeding import vocab
+from qifu.ops.seeding.people import People, Person
+from qifu.ops.seeding.registry import LinkRow, RegistryPlanner
+from qifu.ops.seeding.scales import ANCHOR, MECHANISM_START
 
 ALL_STEPS = (
     "signing",

@@ -16,9 +16,9 @@ from django.db import transaction
 from qifu.accounts.models import User
 from qifu.audit.models import AuditEntry
 from qifu.core.crypto import blind_index
-from qifu.core.seeding.digest import seed_digest
-from qifu.core.seeding.password import FILENAME
-from qifu.core.seeding.scales import ANCHOR, SCALES
+from qifu.ops.seeding.digest import seed_digest
+from qifu.ops.seeding.password import FILENAME
+from qifu.ops.seeding.scales import ANCHOR, SCALES
 from qifu.enterprises.models import Enterprise
 from qifu.enterprises.services import CONTACT_PHONE_CTX, enterprise_contacts
 from qifu.linkage.models import Linkage, TaskForce, TaskForceMember
@@ -80,10 +80,10 @@ def test_another_seed_gives_other_data():
 PLAN_DIGEST = """
 import hashlib, sys
 from dataclasses import asdict
-from qifu.core.seeding.people import Dept, PeoplePlanner
-from qifu.core.seeding.projects import ProjectPlanner
-from qifu.core.seeding.registry import RegistryPlanner
-from qifu.core.seeding.scales import SCALES
+from qifu.ops.seeding.people import Dept, PeoplePlanner
+from qifu.ops.seeding.projects import ProjectPlanner
+from qifu.ops.seeding.registry import RegistryPlanner
+from qifu.ops.seeding.scales import SCALES
 scale = SCALES["small"]
 depts = [Dept(c, c) for c in ("ZSJ", "JFJ", "KJJ", "YSB", "TB")]
 people = PeoplePlanner(scale=scale, seed=7, departments=depts).plan()

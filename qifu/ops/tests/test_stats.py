@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from qifu.core.management.commands.stats import optional_model
-from qifu.core.seeding.scales import SCALES
+from qifu.ops.management.commands.stats import optional_model
+from qifu.ops.seeding.scales import SCALES
 
 pytestmark = pytest.mark.django_db
 

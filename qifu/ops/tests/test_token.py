@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from qifu.accounts.models import ApiToken
 from qifu.accounts.services import token_authenticate
 from qifu.audit.models import AuditEntry
-from qifu.core.management.commands.token import Command as TokenCommand
+from qifu.ops.management.commands.token import Command as TokenCommand
 
 pytestmark = pytest.mark.django_db
 

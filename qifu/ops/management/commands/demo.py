@@ -19,9 +19,9 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connections
 
 from qifu.accounts.models import User
-from qifu.core.management.commands.seed import accounts_table
-from qifu.core.seeding.password import FILENAME, demo_password_load
-from qifu.core.seeding.writer import demo_accounts
+from qifu.ops.management.commands.seed import accounts_table
+from qifu.ops.seeding.password import FILENAME, demo_password_load
+from qifu.ops.seeding.writer import demo_accounts
 from qifu.enterprises.models import Enterprise
 
 

@@ -9,9 +9,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 from tqdm import tqdm
 
-from qifu.core.seeding.password import demo_password_generate, demo_password_problems, demo_password_store
-from qifu.core.seeding.scales import SCALES
-from qifu.core.seeding.writer import SeedError, SeedResult, existing_data, seed_zone
+from qifu.ops.seeding.password import demo_password_generate, demo_password_problems, demo_password_store
+from qifu.ops.seeding.scales import SCALES
+from qifu.ops.seeding.writer import SeedError, SeedResult, existing_data, seed_zone
 
 
 class TqdmProgress:
@@ -99,7 +99,7 @@ class Command(BaseCommand):
         for line in summary_lines(result):
             out.write(line)
         if options["digest"]:
-            from qifu.core.seeding.digest import seed_digest
+            from qifu.ops.seeding.digest import seed_digest
 
             out.write(f"  digest: {seed_digest()}")
         out.write("Demo accounts:")
