@@ -15,6 +15,7 @@ from qifu.linkage.forms import ERROR_MESSAGES, error_message
 from qifu.linkage.models import Linkage
 from qifu.linkage.services import LinkageErrorCode, linkage_assign
 
+# (not called `page`: the root conftest marks any test asking for `page` as a browser test)
 PAGES = ["manage", "assign", "reassign", "bulk_reassign", "bulk_assign", "enterprise_options"]
 
 
@@ -56,11 +57,11 @@ def _field_error(html: str, text: str) -> None:
 @pytest.mark.parametrize(
     "who", ["leader", "liaison_a", "deputy", "jfj_handler", "kjj_head", "ent_a", "sysadmin", "secadmin", "auditor"]
 )
-@pytest.mark.parametrize("page", PAGES)
-def test_linkage_pages_are_404_for_everyone_but_the_desk_case(cast, client, who, page):
+@pytest.mark.parametrize("url_name", PAGES)
+def test_linkage_pages_are_404_for_everyone_but_the_desk_case(cast, client, who, url_name):
     client.force_login(getattr(cast, who))
-    assert client.get(reverse(f"linkage:{page}")).status_code == 404
-    assert client.post(reverse(f"linkage:{page}"), {"enterprise": cast.a.uscc}).status_code == 404
+    assert client.get(reverse(f"linkage:{url_name}")).status_code == 404
+    assert client.post(reverse(f"linkage:{url_name}"), {"enterprise": cast.a.uscc}).status_code == 404
 
 
 @pytest.mark.parametrize("who", ["leader", "liaison_a", "ent_a"])
@@ -72,9 +73,9 @@ def test_ending_a_link_is_404_for_others_and_changes_nothing_case(cast, client, 
     before.check()
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_linkage_pages_render_for_the_desk_case(desk_client, page):
-    assert desk_client.get(reverse(f"linkage:{page}")).status_code == 200
+@pytest.mark.parametrize("url_name", PAGES)
+def test_linkage_pages_render_for_the_desk_case(desk_client, url_name):
+    assert desk_client.get(reverse(f"linkage:{url_name}")).status_code == 200
 
 
 # --- overview -------------------------------------------------------------------------------------
