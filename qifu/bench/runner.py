@@ -138,6 +138,7 @@ def run(opts: Options, say: Callable[[str], None] | None = None) -> Outcome:
         "connections": opts.load.connections,
         "duration_s": opts.load.seconds,
         "warmup_s": opts.warmup_s,
+        "nice": opts.server.nice,
     }
     with terminate_on_sigterm():
         seconds = env.prepare_database(rebuild=opts.rebuild, seed=opts.seed, say=note)

@@ -34,6 +34,7 @@ class Load:
     connections: int = 8
     seconds: float = 10.0
     timeout_s: float = 10.0
+    nice: int = 0
 
 
 def wrk_path() -> str:
@@ -94,7 +95,7 @@ def write_request_files(
 
 def command(url: str, load: Load, files: RequestFiles, *, seconds: float | None = None) -> list[str]:
     """The wrk command line: one thread, a fixed connection count and duration."""
-    return [
+    cmd = [
         wrk_path(),
         "--threads",
         "1",
@@ -110,6 +111,7 @@ def command(url: str, load: Load, files: RequestFiles, *, seconds: float | None 
         "--",
         *files.script_args(),
     ]
+    return ["nice", "-n", str(load.nice), *cmd] if load.nice else cmd
 
 
 def parse(output: str) -> LoadResult:

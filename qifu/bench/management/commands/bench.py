@@ -37,6 +37,12 @@ class Command(BaseCommand):
             "--worker-class", choices=("sync", "gthread"), default="gthread", help="gunicorn worker class"
         )
         parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker [4]")
+        parser.add_argument(
+            "--nice",
+            type=int,
+            default=0,
+            help="run server and wrk at this niceness (e.g. -10 as root on a shared machine) [0]",
+        )
         parser.add_argument("--strict", action="store_true", help="exit 1 when a check fails")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -53,10 +59,13 @@ class Command(BaseCommand):
             rebuild=options["rebuild"],
             seed=not options["no_seed"],
             scenarios=tuple(n.strip() for n in (options["scenarios"] or "").split(",") if n.strip()),
-            load=wrk.Load(connections=options["connections"], seconds=options["duration"]),
+            load=wrk.Load(connections=options["connections"], seconds=options["duration"], nice=options["nice"]),
             warmup_s=options["warmup"],
             server=ServerConfig(
-                workers=options["workers"], worker_class=options["worker_class"], threads=options["threads"]
+                workers=options["workers"],
+                worker_class=options["worker_class"],
+                threads=options["threads"],
+                nice=options["nice"],
             ),
         )
         try:
