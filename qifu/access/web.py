@@ -52,3 +52,28 @@ def desk_view(view: ActorView[P]) -> View[P]:
         return view(request, actor, *args, **kwargs)
 
     return actor_view(wrapper)
+
+
+def staff_view(view: ActorView[P]) -> View[P]:
+    """Registry lists for government staff only: enterprise users and the three administrators
+    (who hold no business data, MC-1) get 404."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, actor: Actor, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        if not actor.is_staff_role:
+            raise Http404
+        return view(request, actor, *args, **kwargs)
+
+    return actor_view(wrapper)
+
+
+def business_view(view: ActorView[P]) -> View[P]:
+    """Pages over business data: the three administrators get 404 (MC-1); scope does the rest."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, actor: Actor, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        if actor.is_admin:
+            raise Http404
+        return view(request, actor, *args, **kwargs)
+
+    return actor_view(wrapper)

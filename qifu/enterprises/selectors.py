@@ -27,6 +27,7 @@ LIST_FIELDS = (
     "specialized",
     "listed",
     "employees",
+    "tags",
     "primary_liaison__id",
     "primary_liaison__display_name",
     "primary_liaison__username",

@@ -7,14 +7,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from qifu.access.actor import Actor
-from qifu.access.web import actor_view
+from qifu.access.web import business_view, staff_view
 from qifu.core.web import paginate, render_page
 from qifu.enterprises.forms import filters_from_query
 from qifu.enterprises.selectors import enterprise_list, enterprise_parks, enterprise_profile
 from qifu.linkage.selectors import liaison_workload, my_enterprises
 
 
-@actor_view
+@staff_view
 def list_enterprises(request: HttpRequest, actor: Actor) -> HttpResponse:
     filters = filters_from_query(request.GET)
     page = paginate(request, enterprise_list(actor=actor, filters=filters))
@@ -23,13 +23,13 @@ def list_enterprises(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render_page(request, "enterprises/list.html", context, partial="table")
 
 
-@actor_view
+@business_view
 def show_enterprise(request: HttpRequest, actor: Actor, uscc: str) -> HttpResponse:
     profile = enterprise_profile(actor=actor, uscc=uscc)
     return render(request, "enterprises/detail.html", {"profile": profile, "enterprise": profile.enterprise})
 
 
-@actor_view
+@business_view
 def my_enterprises_page(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Liaisons: 我的企业. An enterprise user: 我的挂钩干部 (same nav entry, its own page)."""
     if actor.is_enterprise:

@@ -308,3 +308,18 @@ def test_detail_lists_project_liaisons_apart_from_the_enterprises(cast, client):
     html = _html(client.get(reverse("enterprises:detail", args=[cast.a.uscc])))
     # then the enterprise's own liaison comes first, the project's after it, labelled with the project
     assert html.index("挂钩干部甲") < html.index("项目“甲电子新厂房”主挂钩人") < html.index("人大代表丙")
+
+
+@pytest.mark.parametrize("who", ["ent_a", "sysadmin", "secadmin", "auditor"])
+def test_registry_list_is_for_staff_only_case(client, cast, who):
+    # given a user who is not government staff
+    client.force_login(getattr(cast, who))
+    # when they type the registry list's URL; then it does not exist for them
+    assert client.get("/enterprises/").status_code == 404
+
+
+@pytest.mark.parametrize("who", ["sysadmin", "secadmin", "auditor"])
+def test_admins_see_no_business_pages_case(client, cast, who):
+    client.force_login(getattr(cast, who))
+    for url in (f"/enterprises/{cast.a.uscc}/", "/enterprises/mine/", "/projects/", f"/projects/{cast.project_a.code}/"):
+        assert client.get(url).status_code == 404, url
