@@ -19,6 +19,7 @@ from qifu.bench.scenarios import (
     Batch,
     BatchResult,
     BenchError,
+    LoadResult,
     Result,
     Samples,
     Scenario,
@@ -38,6 +39,7 @@ class Options:
     scenarios: tuple[str, ...] = ()
     load: wrk.Load = field(default_factory=wrk.Load)
     warmup_s: float = 1.0
+    rounds: int = 1
     server: ServerConfig = field(default_factory=ServerConfig)
 
 
@@ -117,6 +119,18 @@ def _run_batch(item: Batch, env: BenchEnv, samples: Samples) -> Result:
     return BatchResult(time.monotonic() - started)
 
 
+def median_run(results: list[Result]) -> Result:
+    """Over rounds: the run with the median throughput (or time), with the errors of all runs.
+
+    Interleaved rounds spread the drift of a shared machine over every scenario alike, and
+    the median drops the round that another process disturbed."""
+    loads = sorted((r for r in results if isinstance(r, LoadResult)), key=lambda r: r.rps)
+    if loads:
+        return dataclasses.replace(loads[(len(loads) - 1) // 2], errors=sum(r.errors for r in loads))
+    batches = sorted((r for r in results if isinstance(r, BatchResult)), key=lambda r: r.seconds)
+    return batches[(len(batches) - 1) // 2]
+
+
 def run(opts: Options, say: Callable[[str], None] | None = None) -> Outcome:
     """Run the bench; the server is stopped on every way out (errors, Ctrl-C, SIGTERM)."""
 
@@ -138,6 +152,7 @@ def run(opts: Options, say: Callable[[str], None] | None = None) -> Outcome:
         "connections": opts.load.connections,
         "duration_s": opts.load.seconds,
         "warmup_s": opts.warmup_s,
+        "rounds": opts.rounds,
         "nice": opts.server.nice,
     }
     with terminate_on_sigterm():
@@ -151,17 +166,24 @@ def run(opts: Options, say: Callable[[str], None] | None = None) -> Outcome:
         with Server(env=env.env(), data_dir=env.data_dir, config=opts.server) as server:
             note(f"server on {server.url}; {opts.load.connections} connections, {opts.load.seconds:g} s per scenario")
             creds = Credentials(env, server)
-            bar = tqdm(items, file=sys.stderr, unit="scenario", leave=False)
+            runs: dict[str, list[Result]] = {}
+            plan = [item for _ in range(opts.rounds) for item in items]
+            bar = tqdm(plan, file=sys.stderr, unit="scenario", leave=False)
             for item in bar:
                 bar.set_description(item.name)
+                if item.name in outcome.skipped:
+                    continue
                 try:
                     if isinstance(item, Batch):
-                        outcome.results[item.name] = _run_batch(item, env, samples)
+                        result = _run_batch(item, env, samples)
                     else:
-                        outcome.results[item.name] = _run_load(item, server, env, creds, samples, opts)
+                        result = _run_load(item, server, env, creds, samples, opts)
                 except BenchError as exc:
                     server.check_alive()
                     outcome.skipped[item.name] = str(exc).splitlines()[0][:200]
                     note(f"{item.name}: skipped: {exc}")
+                    continue
+                runs.setdefault(item.name, []).append(result)
             bar.close()
+    outcome.results.update({name: median_run(results) for name, results in runs.items()})
     return outcome

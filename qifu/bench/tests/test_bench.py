@@ -269,3 +269,20 @@ def test_external_databases_get_their_own_data_dir(tmp_path):
 
     assert a != b != tmp_path / "zone"
     assert a.name.startswith("zone-db-")
+
+
+def test_median_run_over_rounds_keeps_every_error():
+    from qifu.bench.runner import median_run
+
+    # given
+    runs: list[scenarios.Result] = [_load(100, 9, errors=1), _load(300, 3), _load(200, 5, errors=2)]
+
+    # when
+    result = median_run(runs)
+
+    # then
+    assert isinstance(result, LoadResult)
+    assert result.rps == 200
+    assert result.p95_ms == 5
+    assert result.errors == 3
+    assert median_run([BatchResult(3.0), BatchResult(1.0), BatchResult(2.0)]) == BatchResult(2.0)

@@ -32,6 +32,12 @@ class Command(BaseCommand):
         parser.add_argument("--duration", type=float, default=10.0, help="seconds per scenario [10]")
         parser.add_argument("--connections", type=int, default=8, help="concurrent connections [8]")
         parser.add_argument("--warmup", type=float, default=1.0, help="unmeasured seconds before each [1]")
+        parser.add_argument(
+            "--rounds",
+            type=int,
+            default=1,
+            help="run the scenario list N times, interleaved, and report each one's median run [1]",
+        )
         parser.add_argument("--workers", type=int, default=2, help="gunicorn workers [2]")
         parser.add_argument(
             "--worker-class", choices=("sync", "gthread"), default="gthread", help="gunicorn worker class"
@@ -61,6 +67,7 @@ class Command(BaseCommand):
             scenarios=tuple(n.strip() for n in (options["scenarios"] or "").split(",") if n.strip()),
             load=wrk.Load(connections=options["connections"], seconds=options["duration"], nice=options["nice"]),
             warmup_s=options["warmup"],
+            rounds=max(1, options["rounds"]),
             server=ServerConfig(
                 workers=options["workers"],
                 worker_class=options["worker_class"],
