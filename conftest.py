@@ -105,11 +105,24 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"browser tests: SKIPPED: {reason}"
 
 
+def _uses_browser_fixture(item: pytest.Item) -> bool:
+    """True when the test gets `browser`, `page` or `demo_server` from this file (a parametrize
+    argument or another conftest's fixture of the same name does not count)."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    for name in _BROWSER_FIXTURES:
+        definitions = info.name2fixturedefs.get(name, ())
+        if definitions and getattr(definitions[-1].func, "__module__", None) == __name__:
+            return True
+    return False
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     browser_items: list[pytest.Item] = []
     other_items: list[pytest.Item] = []
     for item in items:
-        if _BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+        if _uses_browser_fixture(item):
             item.add_marker(pytest.mark.browser)
         (browser_items if item.get_closest_marker("browser") else other_items).append(item)
     mode, reason = config.stash[_MODE], config.stash[_REASON]
