@@ -155,6 +155,18 @@ def run(opts: Options, say: Callable[[str], None] | None = None) -> Outcome:
         "rounds": opts.rounds,
         "nice": opts.server.nice,
     }
+    try:
+        _run_all(opts, env, items, outcome, note)
+    finally:
+        # The headers files hold a live token and session cookie: do not leave them behind.
+        for path in env.work_dir.glob("*.headers"):
+            path.unlink(missing_ok=True)
+    return outcome
+
+
+def _run_all(
+    opts: Options, env: BenchEnv, items: list[Scenario | Batch], outcome: Outcome, note: Callable[[str], None]
+) -> None:
     with terminate_on_sigterm():
         seconds = env.prepare_database(rebuild=opts.rebuild, seed=opts.seed, say=note)
         if seconds is not None:
@@ -186,4 +198,3 @@ def run(opts: Options, say: Callable[[str], None] | None = None) -> Outcome:
                 runs.setdefault(item.name, []).append(result)
             bar.close()
     outcome.results.update({name: median_run(results) for name, results in runs.items()})
-    return outcome

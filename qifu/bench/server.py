@@ -146,7 +146,7 @@ class Server:
         return with_nice(cmd, self.config.nice)
 
     def start(self, wait_s: float = 120.0) -> None:
-        with self.log_path.open("ab") as log:
+        with self.log_path.open("wb") as log:  # this run's log only
             log.write(f"\n--- {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(self.command())}\n".encode())
             log.flush()
             self.process = subprocess.Popen(  # noqa: S603 - our interpreter, fixed arguments
