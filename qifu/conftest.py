@@ -1,6 +1,6 @@
 """Shared fixtures: the named cast (one small zone with a user per role), set up by real services."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -12,7 +12,7 @@ from django.test import Client
 from qifu.access.actor import Actor
 from qifu.accounts.models import User
 from qifu.accounts.roles import Role
-from qifu.accounts.services import token_create, user_create
+from qifu.accounts.services import token_cache_clear, token_create, user_create
 from qifu.enterprises.models import Enterprise
 from qifu.enterprises.services import EnterpriseData, enterprise_create
 from qifu.enterprises.uscc import make_uscc
@@ -171,6 +171,9 @@ class ApiClient:
         return cls._shared
 
     def _call(self, method: str, path: str, data: Any = None, **extra: Any) -> Any:
+        # Each call resolves its token from the database, so query counts in tests are the cold
+        # path (the per-process token cache has its own tests in accounts/tests/test_api_auth.py).
+        token_cache_clear()
         headers = {"Authorization": f"Bearer {self.token}", **extra.pop("headers", {})}
         if method != "get":
             extra.setdefault("content_type", "application/json")
@@ -193,3 +196,13 @@ class ApiClient:
 def api_as(db: None) -> Callable[[User], ApiClient]:
     """`api_as(cast.desk).get("/api/v1/enterprises")`: an API client per user, created on demand."""
     return ApiClient
+
+
+@pytest.fixture(autouse=True)
+def _fresh_token_cache() -> Iterator[None]:
+    """Each test starts with no remembered bearer tokens (the cache is per process)."""
+    from qifu.accounts.services import token_cache_clear
+
+    token_cache_clear()
+    yield
+    token_cache_clear()

@@ -1,6 +1,7 @@
 """Account writes (PRODUCT.md §1; security IA-1..IA-5, MC-1)."""
 
 import secrets
+import time
 import string
 from collections.abc import Iterable
 from importlib import import_module
@@ -129,13 +130,37 @@ def token_create(*, user: User, name: str = "cli") -> str:
     return token
 
 
+# Bearer tokens resolved in the last few seconds, per process: an API call then costs no token query.
+# A revoked token or a disabled user stops working within TOKEN_CACHE_SECONDS in every process (the
+# process that revokes forgets at once). Only valid tokens are remembered, so guessing costs a query.
+TOKEN_CACHE_SECONDS = 15.0
+TOKEN_CACHE_SIZE = 4096
+_token_cache: dict[str, tuple[float, User]] = {}
+
+
+def token_cache_clear() -> None:
+    _token_cache.clear()
+
+
 def token_authenticate(token: str) -> User | None:
+    """The active user behind a bearer token (only its SM3 digest is stored), or None."""
+    digest = sm3_hex(token.encode())
+    now = time.monotonic()
+    hit = _token_cache.get(digest)
+    if hit is not None and hit[0] > now:
+        return hit[1]
     row = (
         ApiToken.objects.select_related("user", "user__department")
-        .filter(digest=sm3_hex(token.encode()), revoked_at__isnull=True, user__is_active=True)
+        .filter(digest=digest, revoked_at__isnull=True, user__is_active=True)
         .first()
     )
-    return row.user if row else None
+    if row is None:
+        _token_cache.pop(digest, None)
+        return None
+    if len(_token_cache) >= TOKEN_CACHE_SIZE:
+        _token_cache.clear()
+    _token_cache[digest] = (now + TOKEN_CACHE_SECONDS, row.user)
+    return row.user
 
 
 @transaction.atomic
@@ -165,6 +190,7 @@ def _end_sessions(user: User) -> int:
 
 
 def _revoke_tokens(user: User) -> int:
+    token_cache_clear()  # this process forgets now; others within TOKEN_CACHE_SECONDS
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 

@@ -30,3 +30,17 @@ class LimitOffset(LimitOffsetPagination):
         limit = min(int(pagination.limit), MAX_LIMIT)
         offset = int(pagination.offset)
         return {"items": list(queryset[offset : offset + limit]), "count": queryset.count()}
+
+
+class PageIn(Schema):
+    """limit/offset for operations that page by hand (see `page_of`)."""
+
+    limit: int = Field(DEFAULT_LIMIT, ge=1, description=f"page size; values above {MAX_LIMIT} are capped")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+def page_of(rows: QuerySet[Any, Any], *, count_from: QuerySet[Any], page: PageIn) -> dict[str, Any]:
+    """`{"items", "count"}` where the count runs on the bare filtered queryset (`count_from`): the
+    rows' display joins (e.g. the liaison's name) would otherwise ride along into the COUNT."""
+    limit = min(page.limit, MAX_LIMIT)
+    return {"items": list(rows[page.offset : page.offset + limit]), "count": count_from.count()}

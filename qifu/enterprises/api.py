@@ -1,23 +1,22 @@
 """/api/v1/enterprises: the registry over the API (PRODUCT.md §2.1, §3). Operations only."""
 
-from django.db.models import QuerySet
+from typing import Any
+
 from django.http import HttpRequest
 from ninja import Query, Router, Status
-from ninja.pagination import paginate
 
 from qifu.api import actor_of
-from qifu.core.pagination import LimitOffset
+from qifu.core.pagination import PageIn, page_of
 from qifu.core.schemas import errors
-from qifu.enterprises.models import Enterprise
 from qifu.enterprises.schemas import (
     EnterpriseFilter,
     EnterpriseIn,
-    EnterpriseListOut,
     EnterpriseOut,
+    EnterprisePageOut,
     EnterprisePatch,
     enterprise_out,
 )
-from qifu.enterprises.selectors import enterprise_get, enterprise_list, enterprise_profile
+from qifu.enterprises.selectors import enterprise_count_base, enterprise_get, enterprise_profile, enterprise_rows
 from qifu.enterprises.services import enterprise_create, enterprise_data_of, enterprise_update
 
 router = Router(tags=["enterprises"])
@@ -29,11 +28,15 @@ WRITE_ERRORS = (
 )
 
 
-@router.get("", response={200: list[EnterpriseListOut], **errors()}, summary="List the enterprises in my scope")
-@paginate(LimitOffset)
-def list_enterprises(request: HttpRequest, filters: Query[EnterpriseFilter]) -> QuerySet[Enterprise]:
-    """Filters narrow the caller's scope and never widen it."""
-    return enterprise_list(actor=actor_of(request), filters=filters.to_filters())
+@router.get("", response={200: EnterprisePageOut, **errors()}, summary="List the enterprises in my scope")
+def list_enterprises(request: HttpRequest, filters: Query[EnterpriseFilter], page: Query[PageIn]) -> dict[str, Any]:
+    """Filters narrow the caller's scope and never widen it. `{"items", "count"}`, limit capped at 200."""
+    actor, wanted = actor_of(request), filters.to_filters()
+    return page_of(
+        enterprise_rows(actor=actor, filters=wanted),
+        count_from=enterprise_count_base(actor=actor, filters=wanted),
+        page=page,
+    )
 
 
 @router.get("/{uscc}", response={200: EnterpriseOut, **errors(404)}, summary="One enterprise (360 view)")

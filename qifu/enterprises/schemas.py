@@ -10,10 +10,9 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from qifu.accounts.models import User
-from qifu.enterprises.models import Enterprise
 from qifu.enterprises.selectors import EnterpriseFilters, EnterpriseProfile
 from qifu.enterprises.services import PLAIN_FIELDS, EnterpriseData, enterprise_contacts, mask_phone
 from qifu.linkage.models import Linkage, LinkRole, TaskForce
@@ -231,8 +230,17 @@ class TaskForceOut(Schema):
         )
 
 
-class EnterpriseListOut(Schema):
-    """A row of the list: only the columns the list selector loads (no deferred-field queries)."""
+class LiaisonRef(BaseModel):
+    username: str
+    name: str
+
+
+class EnterpriseListOut(BaseModel):
+    """A row of the list, validated from the selector's plain rows (enterprise_rows).
+
+    A pydantic model rather than a ninja Schema: ninja's attribute-resolving wrapper costs more than
+    the database for a 20-row page, and these rows are already plain dicts.
+    """
 
     uscc: str
     name: str
@@ -244,12 +252,20 @@ class EnterpriseListOut(Schema):
     specialized: str
     listed: bool
     employees: int | None
-    primary_liaison: PersonBrief | None
+    primary_liaison: LiaisonRef | None
 
-    @staticmethod
-    def resolve_primary_liaison(obj: Enterprise) -> PersonBrief | None:
-        user = obj.primary_liaison
-        return PersonBrief(username=user.username, name=user.name) if user else None
+    @model_validator(mode="before")
+    @classmethod
+    def _nest_liaison(cls, row: Any) -> Any:
+        if isinstance(row, dict) and "liaison_username" in row:
+            username = row["liaison_username"]
+            return {**row, "primary_liaison": {"username": username, "name": row["liaison_name"]} if username else None}
+        return row
+
+
+class EnterprisePageOut(BaseModel):
+    items: list[EnterpriseListOut]
+    count: int
 
 
 class EnterpriseOut(Schema):

@@ -1,9 +1,11 @@
 """Enterprise reads; every one starts from access.scope_enterprises (PRODUCT.md §1)."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 
 from qifu.access.actor import Actor
 from qifu.access.scopes import scope_enterprises, scope_linkages, scope_projects, scope_task_forces
@@ -84,11 +86,45 @@ def enterprise_list(*, actor: Actor, filters: EnterpriseFilters | None = None) -
     return qs.select_related("primary_liaison").only(*LIST_FIELDS).order_by("id")
 
 
+ROW_FIELDS = (
+    "uscc",
+    "name",
+    "industry",
+    "park",
+    "ownership",
+    "above_scale",
+    "high_tech",
+    "specialized",
+    "listed",
+    "employees",
+)
+
+
+def enterprise_rows(
+    *, actor: Actor, filters: EnterpriseFilters | None = None
+) -> "QuerySet[Enterprise, dict[str, Any]]":
+    """The list as plain rows (dicts) for the API: the same scope, filters and order as
+    enterprise_list, without building model instances (the hot path of the registry API)."""
+    return (
+        enterprise_list(actor=actor, filters=filters)
+        .annotate(
+            liaison_username=F("primary_liaison__username"),
+            liaison_name=Coalesce(
+                NullIf(F("primary_liaison__display_name"), Value("")), F("primary_liaison__username")
+            ),
+        )
+        .values(*ROW_FIELDS, "liaison_username", "liaison_name")
+    )
+
+
+def enterprise_count_base(*, actor: Actor, filters: EnterpriseFilters | None = None) -> QuerySet[Enterprise]:
+    """The filtered scope without display joins: what a page's COUNT should run on."""
+    return enterprise_list(actor=actor, filters=filters).select_related(None).only("id")
+
+
 def enterprise_get(*, actor: Actor, uscc: str) -> Enterprise:
     """One enterprise by USCC; NotFound when missing or outside the actor's scope."""
-    enterprise = (
-        scope_enterprises(actor).select_related("primary_liaison").filter(uscc=normalize_uscc(uscc)).first()
-    )
+    enterprise = scope_enterprises(actor).select_related("primary_liaison").filter(uscc=normalize_uscc(uscc)).first()
     if enterprise is None:
         raise NotFound("enterprise not found")
     return enterprise
@@ -113,9 +149,7 @@ def enterprise_profile(*, actor: Actor, uscc: str) -> EnterpriseProfile:
         .select_related("liaison", "liaison__department", "liaison__staff", "project")
         .order_by("ended_on", "role", "-started_on")
     )
-    projects = list(
-        scope_projects(actor).filter(enterprise=enterprise).prefetch_related("milestones").order_by("id")
-    )
+    projects = list(scope_projects(actor).filter(enterprise=enterprise).prefetch_related("milestones").order_by("id"))
     forces = list(
         scope_task_forces(actor)
         .filter(enterprise=enterprise)

@@ -97,3 +97,39 @@ def test_bearer_writes_need_no_csrf_token(cast, plain):
         f"{URL}/{cast.a.uscc}", {"park": "光电产业园二区"}, content_type="application/json", headers=_bearer(token)
     )
     assert response.status_code == 200
+
+
+def test_token_cache_saves_the_lookup_and_disabling_the_user_ends_it_at_once(cast, django_assert_num_queries):
+    from django.test import Client
+
+    from qifu.accounts.services import token_create, user_set_active
+
+    # given a token that has been used once (now remembered by this process)
+    token = token_create(user=cast.liaison_a)
+    client = Client(headers={"Authorization": f"Bearer {token}"})
+    assert client.get("/api/v1/departments").status_code == 200
+    # when it is used again, the token costs no query: COUNT, page, categories
+    with django_assert_num_queries(3):
+        assert client.get("/api/v1/departments").status_code == 200
+    # when the system administrator disables the user, the token stops working in this process at once
+    user_set_active(actor=cast.sysadmin, user=cast.liaison_a, active=False)
+    response = client.get("/api/v1/departments")
+    assert (response.status_code, response.json()["code"]) == (401, "not_authenticated")
+
+
+def test_token_cache_forgets_after_its_time(cast, monkeypatch):
+    from django.test import Client
+
+    from qifu.accounts import services
+    from qifu.accounts.models import ApiToken
+
+    token = services.token_create(user=cast.liaison_b)
+    client = Client(headers={"Authorization": f"Bearer {token}"})
+    assert client.get("/api/v1/departments").status_code == 200
+    # given the token is revoked by another process (the cache here does not know)
+    ApiToken.objects.filter(user=cast.liaison_b).update(revoked_at="2026-01-01T00:00:00Z")
+    assert client.get("/api/v1/departments").status_code == 200
+    # when the cache time has passed, the revocation is seen
+    now = services.time.monotonic()
+    monkeypatch.setattr(services.time, "monotonic", lambda: now + services.TOKEN_CACHE_SECONDS + 1)
+    assert client.get("/api/v1/departments").status_code == 401
