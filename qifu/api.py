@@ -54,7 +54,7 @@ api = NinjaAPI(
     title="Qifu API",
     version="1",
     description="企服 — enterprise liaison service platform. Token auth: `Authorization: Bearer <token>` "
-    "(create one with `qifu token create USERNAME`). Errors answer `{\"code\", \"detail\"}`; objects "
+    '(create one with `qifu token create USERNAME`). Errors answer `{"code", "detail"}`; objects '
     "outside the caller's scope answer 404.",
     auth=BearerToken(),
     urls_namespace="api",

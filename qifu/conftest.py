@@ -138,16 +138,39 @@ def build_cast() -> Cast:
         lead=users["liaison_a"],
         members=[(users["kjj_handler"], "科技项目申报")],
     )
-    ent_a = user_create(actor=None, username="ent_a", role=Role.ENTERPRISE, enterprise_id=a.pk,
-                        password=CAST_PASSWORD, must_change_password=False)
-    ent_b = user_create(actor=None, username="ent_b", role=Role.ENTERPRISE, enterprise_id=b.pk,
-                        password=CAST_PASSWORD, must_change_password=False)
+    ent_a = user_create(
+        actor=None,
+        username="ent_a",
+        role=Role.ENTERPRISE,
+        enterprise_id=a.pk,
+        password=CAST_PASSWORD,
+        must_change_password=False,
+    )
+    ent_b = user_create(
+        actor=None,
+        username="ent_b",
+        role=Role.ENTERPRISE,
+        enterprise_id=b.pk,
+        password=CAST_PASSWORD,
+        must_change_password=False,
+    )
     for e in (a, b, c):
         e.refresh_from_db()
     return Cast(
-        desk=desk, leader=leader, **users,
-        sysadmin=admins[Role.SYSADMIN], secadmin=admins[Role.SECADMIN], auditor=admins[Role.AUDITOR],
-        ent_a=ent_a, ent_b=ent_b, a=a, b=b, c=c, project_a=project_a, project_b=project_b, task_force_a=force,
+        desk=desk,
+        leader=leader,
+        **users,
+        sysadmin=admins[Role.SYSADMIN],
+        secadmin=admins[Role.SECADMIN],
+        auditor=admins[Role.AUDITOR],
+        ent_a=ent_a,
+        ent_b=ent_b,
+        a=a,
+        b=b,
+        c=c,
+        project_a=project_a,
+        project_b=project_b,
+        task_force_a=force,
     )
 
 

@@ -43,9 +43,7 @@ def enterprise_filter(actor: Actor, prefix: str = "") -> Q:
             | Q(**{f"{key}__in": _lead_enterprise_ids(actor)})
         )
     if actor.is_department:
-        return Q(**{f"{key}__in": _task_force_enterprise_ids(actor)}) | Q(
-            **{f"{key}__in": _lead_enterprise_ids(actor)}
-        )
+        return Q(**{f"{key}__in": _task_force_enterprise_ids(actor)}) | Q(**{f"{key}__in": _lead_enterprise_ids(actor)})
     return Q(pk__in=[])
 
 

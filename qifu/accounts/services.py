@@ -1,8 +1,8 @@
 """Account writes (PRODUCT.md §1; security IA-1..IA-5, MC-1)."""
 
 import secrets
-import time
 import string
+import time
 from collections.abc import Iterable
 from importlib import import_module
 

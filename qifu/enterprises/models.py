@@ -45,9 +45,7 @@ class Enterprise(BaseModel):
     )
     above_scale = models.BooleanField(_("规上工业"), default=False)
     high_tech = models.BooleanField(_("高新技术企业"), default=False)
-    specialized = models.CharField(
-        _("专精特新"), max_length=16, choices=Specialized.choices, default=Specialized.NONE
-    )
+    specialized = models.CharField(_("专精特新"), max_length=16, choices=Specialized.choices, default=Specialized.NONE)
     listed = models.BooleanField(_("上市"), default=False)
     employees = models.PositiveIntegerField(_("从业人数"), null=True, blank=True)
     revenue_last_year = models.DecimalField(_("上年营业收入(万元)"), null=True, blank=True, **MONEY)  # type: ignore[arg-type]

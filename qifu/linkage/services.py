@@ -227,7 +227,10 @@ def taskforce_add_member(*, actor: Actor, task_force: TaskForce, user: User, dut
         task_force=task_force, enterprise_id=task_force.enterprise_id, user=user, duty=duty
     )
     audit_record(
-        actor=actor, action="taskforce_add_member", object_type="taskforce", object_id=task_force.pk,
+        actor=actor,
+        action="taskforce_add_member",
+        object_type="taskforce",
+        object_id=task_force.pk,
         changes={"user": user.username, "duty": duty},
     )
     return member
@@ -239,6 +242,9 @@ def taskforce_remove_member(*, actor: Actor, task_force: TaskForce, user: User) 
     deleted, _ = TaskForceMember.objects.filter(task_force=task_force, user=user).delete()
     if deleted:
         audit_record(
-            actor=actor, action="taskforce_remove_member", object_type="taskforce", object_id=task_force.pk,
+            actor=actor,
+            action="taskforce_remove_member",
+            object_type="taskforce",
+            object_id=task_force.pk,
             changes={"user": user.username},
         )

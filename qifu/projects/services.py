@@ -57,8 +57,13 @@ def project_create(*, actor: Actor, enterprise: Enterprise, data: ProjectData) -
     project = Project(enterprise=enterprise, **{f.name: getattr(data, f.name) for f in fields(ProjectData)})
     _validated(project)
     project.save()
-    audit_record(actor=actor, action="project_create", object_type="project", object_id=project.code,
-                 changes={"enterprise": enterprise.uscc, "name": project.name})
+    audit_record(
+        actor=actor,
+        action="project_create",
+        object_type="project",
+        object_id=project.code,
+        changes={"enterprise": enterprise.uscc, "name": project.name},
+    )
     return project
 
 
@@ -110,7 +115,15 @@ def milestone_set(
         milestone.planned_on, milestone.actual_on, milestone.note = planned_on, actual_on, note
     _validated(milestone)
     milestone.save()
-    audit_record(actor=actor, action="milestone_set", object_type="project", object_id=project.code,
-                 changes={"kind": kind, "before": None if created else before,
-                          "after": {"planned_on": planned_on, "actual_on": actual_on}})
+    audit_record(
+        actor=actor,
+        action="milestone_set",
+        object_type="project",
+        object_id=project.code,
+        changes={
+            "kind": kind,
+            "before": None if created else before,
+            "after": {"planned_on": planned_on, "actual_on": actual_on},
+        },
+    )
     return milestone

@@ -4,24 +4,22 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_initial'),
-        ('axes', '0010_accessattemptexpiration'),
+        ("accounts", "0002_initial"),
+        ("axes", "0010_accessattemptexpiration"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LoginLockout',
-            fields=[
-            ],
+            name="LoginLockout",
+            fields=[],
             options={
-                'verbose_name': '登录失败记录',
-                'verbose_name_plural': '登录失败与锁定',
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "登录失败记录",
+                "verbose_name_plural": "登录失败与锁定",
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('axes.accessattempt',),
+            bases=("axes.accessattempt",),
         ),
     ]

@@ -4,44 +4,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, verbose_name='时间')),
-                ('actor_id', models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name='用户ID')),
-                ('actor_username', models.CharField(blank=True, max_length=160, verbose_name='用户名')),
-                ('actor_role', models.CharField(blank=True, max_length=16, verbose_name='角色')),
-                ('action', models.CharField(db_index=True, max_length=64, verbose_name='事件')),
-                ('object_type', models.CharField(blank=True, max_length=64, verbose_name='对象类型')),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='对象ID')),
-                ('outcome', models.CharField(choices=[('success', '成功'), ('failure', '失败')], default='success', max_length=8, verbose_name='结果')),
-                ('ip', models.CharField(blank=True, max_length=64, verbose_name='来源地址')),
-                ('request_id', models.CharField(blank=True, max_length=32, verbose_name='请求ID')),
-                ('changes', models.JSONField(blank=True, default=dict, verbose_name='内容')),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(db_index=True, verbose_name="时间")),
+                ("actor_id", models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name="用户ID")),
+                ("actor_username", models.CharField(blank=True, max_length=160, verbose_name="用户名")),
+                ("actor_role", models.CharField(blank=True, max_length=16, verbose_name="角色")),
+                ("action", models.CharField(db_index=True, max_length=64, verbose_name="事件")),
+                ("object_type", models.CharField(blank=True, max_length=64, verbose_name="对象类型")),
+                ("object_id", models.CharField(blank=True, max_length=64, verbose_name="对象ID")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("success", "成功"), ("failure", "失败")],
+                        default="success",
+                        max_length=8,
+                        verbose_name="结果",
+                    ),
+                ),
+                ("ip", models.CharField(blank=True, max_length=64, verbose_name="来源地址")),
+                ("request_id", models.CharField(blank=True, max_length=32, verbose_name="请求ID")),
+                ("changes", models.JSONField(blank=True, default=dict, verbose_name="内容")),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
             ],
             options={
-                'verbose_name': '审计记录',
-                'verbose_name_plural': '审计记录',
-                'ordering': ['-id'],
+                "verbose_name": "审计记录",
+                "verbose_name_plural": "审计记录",
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='AuditHead',
+            name="AuditHead",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('last_id', models.BigIntegerField(default=0)),
-                ('last_hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
-                ('count', models.BigIntegerField(default=0)),
+                ("id", models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
+                ("last_id", models.BigIntegerField(default=0)),
+                (
+                    "last_hash",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000", max_length=64
+                    ),
+                ),
+                ("count", models.BigIntegerField(default=0)),
             ],
         ),
     ]

@@ -9,7 +9,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,40 +17,154 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Enterprise',
+            name="Enterprise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('uscc', models.CharField(max_length=18, unique=True, validators=[qifu.enterprises.validators.validate_uscc], verbose_name='统一社会信用代码')),
-                ('name', models.CharField(max_length=200, verbose_name='企业名称')),
-                ('industry', models.CharField(blank=True, db_index=True, max_length=5, validators=[qifu.enterprises.validators.validate_industry_code], verbose_name='行业代码')),
-                ('park', models.CharField(blank=True, db_index=True, max_length=64, verbose_name='所在园区')),
-                ('address', models.CharField(blank=True, max_length=255, verbose_name='地址')),
-                ('founded_on', models.DateField(blank=True, null=True, verbose_name='成立日期')),
-                ('registered_capital', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='注册资本(万元)')),
-                ('ownership', models.CharField(choices=[('domestic', '内资'), ('foreign', '外资'), ('taiwan', '台资'), ('hk_macao', '港澳资')], db_index=True, default='domestic', max_length=16, verbose_name='资本来源')),
-                ('above_scale', models.BooleanField(default=False, verbose_name='规上工业')),
-                ('high_tech', models.BooleanField(default=False, verbose_name='高新技术企业')),
-                ('specialized', models.CharField(choices=[('none', '无'), ('provincial', '省级专精特新'), ('little_giant', '国家级小巨人')], default='none', max_length=16, verbose_name='专精特新')),
-                ('listed', models.BooleanField(default=False, verbose_name='上市')),
-                ('employees', models.PositiveIntegerField(blank=True, null=True, verbose_name='从业人数')),
-                ('revenue_last_year', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='上年营业收入(万元)')),
-                ('tax_last_year', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='上年税收(万元)')),
-                ('output_last_year', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='上年产值(万元)')),
-                ('rd_last_year', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='上年研发投入(万元)')),
-                ('contact_name_enc', models.TextField(blank=True, verbose_name='联系人(密文)')),
-                ('contact_phone_enc', models.TextField(blank=True, verbose_name='联系电话(密文)')),
-                ('contact_phone_index', models.CharField(blank=True, db_index=True, max_length=64, verbose_name='联系电话索引')),
-                ('tags', models.JSONField(blank=True, default=list, verbose_name='标签')),
-                ('status', models.CharField(choices=[('active', '存续'), ('deregistered', '注销')], default='active', max_length=16, verbose_name='状态')),
-                ('primary_liaison', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='主挂钩人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "uscc",
+                    models.CharField(
+                        max_length=18,
+                        unique=True,
+                        validators=[qifu.enterprises.validators.validate_uscc],
+                        verbose_name="统一社会信用代码",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="企业名称")),
+                (
+                    "industry",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        max_length=5,
+                        validators=[qifu.enterprises.validators.validate_industry_code],
+                        verbose_name="行业代码",
+                    ),
+                ),
+                ("park", models.CharField(blank=True, db_index=True, max_length=64, verbose_name="所在园区")),
+                ("address", models.CharField(blank=True, max_length=255, verbose_name="地址")),
+                ("founded_on", models.DateField(blank=True, null=True, verbose_name="成立日期")),
+                (
+                    "registered_capital",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="注册资本(万元)",
+                    ),
+                ),
+                (
+                    "ownership",
+                    models.CharField(
+                        choices=[("domestic", "内资"), ("foreign", "外资"), ("taiwan", "台资"), ("hk_macao", "港澳资")],
+                        db_index=True,
+                        default="domestic",
+                        max_length=16,
+                        verbose_name="资本来源",
+                    ),
+                ),
+                ("above_scale", models.BooleanField(default=False, verbose_name="规上工业")),
+                ("high_tech", models.BooleanField(default=False, verbose_name="高新技术企业")),
+                (
+                    "specialized",
+                    models.CharField(
+                        choices=[("none", "无"), ("provincial", "省级专精特新"), ("little_giant", "国家级小巨人")],
+                        default="none",
+                        max_length=16,
+                        verbose_name="专精特新",
+                    ),
+                ),
+                ("listed", models.BooleanField(default=False, verbose_name="上市")),
+                ("employees", models.PositiveIntegerField(blank=True, null=True, verbose_name="从业人数")),
+                (
+                    "revenue_last_year",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="上年营业收入(万元)",
+                    ),
+                ),
+                (
+                    "tax_last_year",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="上年税收(万元)",
+                    ),
+                ),
+                (
+                    "output_last_year",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="上年产值(万元)",
+                    ),
+                ),
+                (
+                    "rd_last_year",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="上年研发投入(万元)",
+                    ),
+                ),
+                ("contact_name_enc", models.TextField(blank=True, verbose_name="联系人(密文)")),
+                ("contact_phone_enc", models.TextField(blank=True, verbose_name="联系电话(密文)")),
+                (
+                    "contact_phone_index",
+                    models.CharField(blank=True, db_index=True, max_length=64, verbose_name="联系电话索引"),
+                ),
+                ("tags", models.JSONField(blank=True, default=list, verbose_name="标签")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "存续"), ("deregistered", "注销")],
+                        default="active",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "primary_liaison",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="主挂钩人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '企业',
-                'verbose_name_plural': '企业',
-                'ordering': ['id'],
-                'indexes': [models.Index(fields=['park', 'id'], name='ent_park_id'), models.Index(fields=['industry', 'id'], name='ent_industry_id'), models.Index(fields=['primary_liaison', 'id'], name='ent_liaison_id'), models.Index(fields=['ownership', 'id'], name='ent_ownership_id'), models.Index(fields=['above_scale', 'id'], name='ent_above_scale_id'), models.Index(fields=['high_tech', 'id'], name='ent_high_tech_id'), models.Index(fields=['specialized', 'id'], name='ent_specialized_id'), models.Index(fields=['name'], name='ent_name')],
+                "verbose_name": "企业",
+                "verbose_name_plural": "企业",
+                "ordering": ["id"],
+                "indexes": [
+                    models.Index(fields=["park", "id"], name="ent_park_id"),
+                    models.Index(fields=["industry", "id"], name="ent_industry_id"),
+                    models.Index(fields=["primary_liaison", "id"], name="ent_liaison_id"),
+                    models.Index(fields=["ownership", "id"], name="ent_ownership_id"),
+                    models.Index(fields=["above_scale", "id"], name="ent_above_scale_id"),
+                    models.Index(fields=["high_tech", "id"], name="ent_high_tech_id"),
+                    models.Index(fields=["specialized", "id"], name="ent_specialized_id"),
+                    models.Index(fields=["name"], name="ent_name"),
+                ],
             },
         ),
     ]

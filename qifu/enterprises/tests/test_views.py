@@ -321,5 +321,10 @@ def test_registry_list_is_for_staff_only_case(client, cast, who):
 @pytest.mark.parametrize("who", ["sysadmin", "secadmin", "auditor"])
 def test_admins_see_no_business_pages_case(client, cast, who):
     client.force_login(getattr(cast, who))
-    for url in (f"/enterprises/{cast.a.uscc}/", "/enterprises/mine/", "/projects/", f"/projects/{cast.project_a.code}/"):
+    for url in (
+        f"/enterprises/{cast.a.uscc}/",
+        "/enterprises/mine/",
+        "/projects/",
+        f"/projects/{cast.project_a.code}/",
+    ):
         assert client.get(url).status_code == 404, url

@@ -6,68 +6,167 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('enterprises', '0001_initial'),
-        ('projects', '0001_initial'),
+        ("enterprises", "0001_initial"),
+        ("projects", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TaskForce',
+            name="TaskForce",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=120, verbose_name='专班名称')),
-                ('goal', models.TextField(blank=True, verbose_name='工作目标')),
-                ('active', models.BooleanField(default=True, verbose_name='运行中')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='task_forces', to='enterprises.enterprise', verbose_name='企业')),
-                ('lead', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='牵头人')),
-                ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='task_forces', to='projects.project')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=120, verbose_name="专班名称")),
+                ("goal", models.TextField(blank=True, verbose_name="工作目标")),
+                ("active", models.BooleanField(default=True, verbose_name="运行中")),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="task_forces",
+                        to="enterprises.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
+                (
+                    "lead",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="牵头人",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="task_forces",
+                        to="projects.project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '专班',
-                'verbose_name_plural': '专班',
+                "verbose_name": "专班",
+                "verbose_name_plural": "专班",
             },
         ),
         migrations.CreateModel(
-            name='Linkage',
+            name="Linkage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('role', models.CharField(choices=[('primary', '主挂钩人'), ('backup', '备挂钩人')], max_length=16, verbose_name='挂钩角色')),
-                ('started_on', models.DateField(verbose_name='开始日期')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='结束日期')),
-                ('reason', models.CharField(blank=True, max_length=255, verbose_name='调整原因')),
-                ('assigned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='linkages', to='enterprises.enterprise')),
-                ('liaison', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='linkages', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='linkages', to='projects.project')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("primary", "主挂钩人"), ("backup", "备挂钩人")],
+                        max_length=16,
+                        verbose_name="挂钩角色",
+                    ),
+                ),
+                ("started_on", models.DateField(verbose_name="开始日期")),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="结束日期")),
+                ("reason", models.CharField(blank=True, max_length=255, verbose_name="调整原因")),
+                (
+                    "assigned_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="linkages",
+                        to="enterprises.enterprise",
+                    ),
+                ),
+                (
+                    "liaison",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="linkages",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="linkages",
+                        to="projects.project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '挂钩关系',
-                'verbose_name_plural': '挂钩关系',
-                'indexes': [models.Index(fields=['liaison', 'ended_on'], name='linkage_liaison_open'), models.Index(fields=['enterprise', 'ended_on'], name='linkage_enterprise_open')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('ended_on__isnull', True), ('project__isnull', True), ('role', 'primary')), fields=('enterprise',), name='linkage_one_open_primary_per_enterprise'), models.UniqueConstraint(condition=models.Q(('ended_on__isnull', True), ('project__isnull', False), ('role', 'primary')), fields=('project',), name='linkage_one_open_primary_per_project'), models.UniqueConstraint(condition=models.Q(('ended_on__isnull', True)), fields=('enterprise', 'project', 'liaison'), name='linkage_one_open_link_per_liaison')],
+                "verbose_name": "挂钩关系",
+                "verbose_name_plural": "挂钩关系",
+                "indexes": [
+                    models.Index(fields=["liaison", "ended_on"], name="linkage_liaison_open"),
+                    models.Index(fields=["enterprise", "ended_on"], name="linkage_enterprise_open"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("ended_on__isnull", True), ("project__isnull", True), ("role", "primary")),
+                        fields=("enterprise",),
+                        name="linkage_one_open_primary_per_enterprise",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("ended_on__isnull", True), ("project__isnull", False), ("role", "primary")),
+                        fields=("project",),
+                        name="linkage_one_open_primary_per_project",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("ended_on__isnull", True)),
+                        fields=("enterprise", "project", "liaison"),
+                        name="linkage_one_open_link_per_liaison",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TaskForceMember',
+            name="TaskForceMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('duty', models.CharField(blank=True, max_length=120, verbose_name='分工')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='enterprises.enterprise')),
-                ('task_force', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='linkage.taskforce')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='task_force_memberships', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("duty", models.CharField(blank=True, max_length=120, verbose_name="分工")),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="enterprises.enterprise"
+                    ),
+                ),
+                (
+                    "task_force",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="members", to="linkage.taskforce"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="task_force_memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['user', 'enterprise'], name='tfmember_user_ent')],
-                'constraints': [models.UniqueConstraint(fields=('task_force', 'user'), name='taskforce_member_uniq')],
+                "indexes": [models.Index(fields=["user", "enterprise"], name="tfmember_user_ent")],
+                "constraints": [models.UniqueConstraint(fields=("task_force", "user"), name="taskforce_member_uniq")],
             },
         ),
     ]

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from qifu.enterprises.uscc import make_uscc
 from qifu.ops.seeding import vocab
 from qifu.ops.seeding.people import People, QuickNames, allocate, weighted
 from qifu.ops.seeding.scales import ANCHOR, MECHANISM_START, Scale
-from qifu.enterprises.uscc import make_uscc
 
 CADRE_LOAD = 2.2  # a cadre looks after about twice as many enterprises as a deputy
 DEPUTY_LOAD = 1.0

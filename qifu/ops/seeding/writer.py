@@ -30,13 +30,13 @@ from qifu.accounts.models import User
 from qifu.accounts.roles import ADMIN_ROLES, STAFF_ROLES
 from qifu.audit.services import audit_record
 from qifu.core.crypto import blind_index, encrypt_field
+from qifu.enterprises.models import Enterprise
+from qifu.enterprises.services import CONTACT_NAME_CTX, CONTACT_PHONE_CTX, normalize_phone
+from qifu.linkage.models import Linkage, TaskForce, TaskForceMember
 from qifu.ops.seeding.people import Dept, People, PeoplePlanner
 from qifu.ops.seeding.projects import ProjectPlanner, ProjectRow, TaskForceRow
 from qifu.ops.seeding.registry import LinkRow, RegistryPlanner
 from qifu.ops.seeding.scales import Scale
-from qifu.enterprises.models import Enterprise
-from qifu.enterprises.services import CONTACT_NAME_CTX, CONTACT_PHONE_CTX, normalize_phone
-from qifu.linkage.models import Linkage, TaskForce, TaskForceMember
 from qifu.people.models import Staff
 from qifu.people.services import PHONE_CTX
 from qifu.projects.models import MILESTONE_ORDER, Milestone, Project

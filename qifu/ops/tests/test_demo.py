@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from qifu.enterprises.models import Enterprise
 from qifu.ops.management.commands.demo import known_password
 from qifu.ops.seeding.password import FILENAME, demo_password_store
-from qifu.enterprises.models import Enterprise
 
 pytestmark = pytest.mark.django_db
 

@@ -16,12 +16,12 @@ from django.db import transaction
 from qifu.accounts.models import User
 from qifu.audit.models import AuditEntry
 from qifu.core.crypto import blind_index
-from qifu.ops.seeding.digest import seed_digest
-from qifu.ops.seeding.password import FILENAME
-from qifu.ops.seeding.scales import ANCHOR, SCALES
 from qifu.enterprises.models import Enterprise
 from qifu.enterprises.services import CONTACT_PHONE_CTX, enterprise_contacts
 from qifu.linkage.models import Linkage, TaskForce, TaskForceMember
+from qifu.ops.seeding.digest import seed_digest
+from qifu.ops.seeding.password import FILENAME
+from qifu.ops.seeding.scales import ANCHOR, SCALES
 from qifu.people.models import Staff
 from qifu.projects.models import Milestone, Project
 from qifu.reference.models import Department

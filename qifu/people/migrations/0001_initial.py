@@ -6,31 +6,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('reference', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("reference", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Staff',
+            name="Staff",
             fields=[
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='staff', serialize=False, to=settings.AUTH_USER_MODEL)),
-                ('position', models.CharField(blank=True, max_length=64, verbose_name='职务')),
-                ('phone_enc', models.TextField(blank=True, verbose_name='手机(密文)')),
-                ('phone_index', models.CharField(blank=True, db_index=True, max_length=64, verbose_name='手机索引')),
-                ('office_phone', models.CharField(blank=True, max_length=32, verbose_name='办公电话')),
-                ('active', models.BooleanField(default=True, verbose_name='在岗')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='reference.department', verbose_name='部门')),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="staff",
+                        serialize=False,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                ("position", models.CharField(blank=True, max_length=64, verbose_name="职务")),
+                ("phone_enc", models.TextField(blank=True, verbose_name="手机(密文)")),
+                ("phone_index", models.CharField(blank=True, db_index=True, max_length=64, verbose_name="手机索引")),
+                ("office_phone", models.CharField(blank=True, max_length=32, verbose_name="办公电话")),
+                ("active", models.BooleanField(default=True, verbose_name="在岗")),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="reference.department",
+                        verbose_name="部门",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工作人员',
-                'verbose_name_plural': '工作人员',
+                "verbose_name": "工作人员",
+                "verbose_name_plural": "工作人员",
             },
         ),
     ]

@@ -8,67 +8,150 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('enterprises', '0001_initial'),
+        ("enterprises", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='项目编号')),
-                ('name', models.CharField(max_length=200, verbose_name='项目名称')),
-                ('industrial', models.BooleanField(default=True, verbose_name='工业项目')),
-                ('major', models.BooleanField(db_index=True, default=False, verbose_name='重大项目')),
-                ('status', models.CharField(choices=[('planned', '签约待建'), ('construction', '在建'), ('completed', '竣工'), ('operating', '投产')], default='planned', max_length=16, verbose_name='状态')),
-                ('park', models.CharField(blank=True, db_index=True, max_length=64, verbose_name='所在园区')),
-                ('total_investment', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='总投资(万元)')),
-                ('annual_planned', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='年度计划投资(万元)')),
-                ('completed_investment', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='累计完成投资(万元)')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='enterprises.enterprise', verbose_name='业主企业')),
-                ('primary_liaison', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='主挂钩人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="项目编号")),
+                ("name", models.CharField(max_length=200, verbose_name="项目名称")),
+                ("industrial", models.BooleanField(default=True, verbose_name="工业项目")),
+                ("major", models.BooleanField(db_index=True, default=False, verbose_name="重大项目")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "签约待建"),
+                            ("construction", "在建"),
+                            ("completed", "竣工"),
+                            ("operating", "投产"),
+                        ],
+                        default="planned",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("park", models.CharField(blank=True, db_index=True, max_length=64, verbose_name="所在园区")),
+                (
+                    "total_investment",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="总投资(万元)",
+                    ),
+                ),
+                (
+                    "annual_planned",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="年度计划投资(万元)",
+                    ),
+                ),
+                (
+                    "completed_investment",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="累计完成投资(万元)",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects",
+                        to="enterprises.enterprise",
+                        verbose_name="业主企业",
+                    ),
+                ),
+                (
+                    "primary_liaison",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="主挂钩人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '投资项目',
-                'verbose_name_plural': '投资项目',
-                'ordering': ['id'],
+                "verbose_name": "投资项目",
+                "verbose_name_plural": "投资项目",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('signing', '签约'), ('land', '供地/拿地'), ('filing', '立项备案'), ('planning_permit', '规划许可'), ('construction_permit', '施工许可'), ('start', '开工'), ('completion', '竣工'), ('production', '投产'), ('full_production', '达产')], max_length=32, verbose_name='节点')),
-                ('seq', models.PositiveSmallIntegerField(verbose_name='顺序')),
-                ('planned_on', models.DateField(verbose_name='计划日期')),
-                ('actual_on', models.DateField(blank=True, null=True, verbose_name='实际日期')),
-                ('note', models.CharField(blank=True, max_length=255, verbose_name='说明')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='enterprises.enterprise')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='projects.project')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("signing", "签约"),
+                            ("land", "供地/拿地"),
+                            ("filing", "立项备案"),
+                            ("planning_permit", "规划许可"),
+                            ("construction_permit", "施工许可"),
+                            ("start", "开工"),
+                            ("completion", "竣工"),
+                            ("production", "投产"),
+                            ("full_production", "达产"),
+                        ],
+                        max_length=32,
+                        verbose_name="节点",
+                    ),
+                ),
+                ("seq", models.PositiveSmallIntegerField(verbose_name="顺序")),
+                ("planned_on", models.DateField(verbose_name="计划日期")),
+                ("actual_on", models.DateField(blank=True, null=True, verbose_name="实际日期")),
+                ("note", models.CharField(blank=True, max_length=255, verbose_name="说明")),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="enterprises.enterprise"
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="milestones", to="projects.project"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '项目节点',
-                'verbose_name_plural': '项目节点',
-                'ordering': ['project', 'seq'],
+                "verbose_name": "项目节点",
+                "verbose_name_plural": "项目节点",
+                "ordering": ["project", "seq"],
             },
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['primary_liaison', 'id'], name='proj_liaison_id'),
+            model_name="project",
+            index=models.Index(fields=["primary_liaison", "id"], name="proj_liaison_id"),
         ),
         migrations.AddIndex(
-            model_name='milestone',
-            index=models.Index(fields=['actual_on', 'planned_on'], name='milestone_pending_planned'),
+            model_name="milestone",
+            index=models.Index(fields=["actual_on", "planned_on"], name="milestone_pending_planned"),
         ),
         migrations.AddConstraint(
-            model_name='milestone',
-            constraint=models.UniqueConstraint(fields=('project', 'kind'), name='milestone_project_kind_uniq'),
+            model_name="milestone",
+            constraint=models.UniqueConstraint(fields=("project", "kind"), name="milestone_project_kind_uniq"),
         ),
     ]

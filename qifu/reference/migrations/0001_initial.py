@@ -5,78 +5,98 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=16, unique=True, verbose_name='代码')),
-                ('name', models.CharField(max_length=64, verbose_name='名称')),
-                ('name_en', models.CharField(blank=True, max_length=128, verbose_name='英文名称')),
-                ('is_service_desk', models.BooleanField(default=False, verbose_name='服务专班/营商办')),
-                ('active', models.BooleanField(default=True, verbose_name='启用')),
-                ('sort', models.PositiveIntegerField(default=0, verbose_name='排序')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=16, unique=True, verbose_name="代码")),
+                ("name", models.CharField(max_length=64, verbose_name="名称")),
+                ("name_en", models.CharField(blank=True, max_length=128, verbose_name="英文名称")),
+                ("is_service_desk", models.BooleanField(default=False, verbose_name="服务专班/营商办")),
+                ("active", models.BooleanField(default=True, verbose_name="启用")),
+                ("sort", models.PositiveIntegerField(default=0, verbose_name="排序")),
             ],
             options={
-                'verbose_name': '部门',
-                'verbose_name_plural': '部门',
-                'ordering': ['sort', 'code'],
+                "verbose_name": "部门",
+                "verbose_name_plural": "部门",
+                "ordering": ["sort", "code"],
             },
         ),
         migrations.CreateModel(
-            name='ServiceList',
+            name="ServiceList",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='代码')),
-                ('name', models.CharField(max_length=64, verbose_name='名称')),
-                ('strategy', models.TextField(blank=True, verbose_name='服务策略')),
-                ('sort', models.PositiveIntegerField(default=0, verbose_name='排序')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="代码")),
+                ("name", models.CharField(max_length=64, verbose_name="名称")),
+                ("strategy", models.TextField(blank=True, verbose_name="服务策略")),
+                ("sort", models.PositiveIntegerField(default=0, verbose_name="排序")),
             ],
             options={
-                'verbose_name': '服务清单',
-                'verbose_name_plural': '服务清单',
-                'ordering': ['sort', 'code'],
+                "verbose_name": "服务清单",
+                "verbose_name_plural": "服务清单",
+                "ordering": ["sort", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Code',
+            name="Code",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('case_state', '诉求状态'), ('case_kind', '诉求性质'), ('urgency', '紧急程度'), ('channel', '来源渠道'), ('solved', '解决情况'), ('satisfaction', '满意度'), ('policy_category', '政策类别')], max_length=32, verbose_name='类型')),
-                ('code', models.CharField(max_length=32, verbose_name='代码')),
-                ('name', models.CharField(max_length=64, verbose_name='名称')),
-                ('sort', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('active', models.BooleanField(default=True, verbose_name='启用')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("case_state", "诉求状态"),
+                            ("case_kind", "诉求性质"),
+                            ("urgency", "紧急程度"),
+                            ("channel", "来源渠道"),
+                            ("solved", "解决情况"),
+                            ("satisfaction", "满意度"),
+                            ("policy_category", "政策类别"),
+                        ],
+                        max_length=32,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, verbose_name="代码")),
+                ("name", models.CharField(max_length=64, verbose_name="名称")),
+                ("sort", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                ("active", models.BooleanField(default=True, verbose_name="启用")),
             ],
             options={
-                'verbose_name': '代码',
-                'verbose_name_plural': '代码',
-                'ordering': ['kind', 'sort'],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'code'), name='reference_code_kind_code_uniq')],
+                "verbose_name": "代码",
+                "verbose_name_plural": "代码",
+                "ordering": ["kind", "sort"],
+                "constraints": [models.UniqueConstraint(fields=("kind", "code"), name="reference_code_kind_code_uniq")],
             },
         ),
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='代码')),
-                ('name', models.CharField(max_length=64, verbose_name='名称')),
-                ('name_en', models.CharField(blank=True, max_length=128, verbose_name='英文名称')),
-                ('days', models.PositiveSmallIntegerField(verbose_name='办理时限(工作日)')),
-                ('active', models.BooleanField(default=True, verbose_name='启用')),
-                ('sort', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='reference.department', verbose_name='默认责任部门')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="代码")),
+                ("name", models.CharField(max_length=64, verbose_name="名称")),
+                ("name_en", models.CharField(blank=True, max_length=128, verbose_name="英文名称")),
+                ("days", models.PositiveSmallIntegerField(verbose_name="办理时限(工作日)")),
+                ("active", models.BooleanField(default=True, verbose_name="启用")),
+                ("sort", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="reference.department",
+                        verbose_name="默认责任部门",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '诉求类别',
-                'verbose_name_plural': '诉求类别',
-                'ordering': ['sort', 'code'],
+                "verbose_name": "诉求类别",
+                "verbose_name_plural": "诉求类别",
+                "ordering": ["sort", "code"],
             },
         ),
     ]

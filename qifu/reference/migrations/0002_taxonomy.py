@@ -20,7 +20,13 @@ def load(apps: Any, schema_editor: Any) -> None:
     for i, c in enumerate(t["categories"]):
         Category.objects.update_or_create(
             code=c["code"],
-            defaults={"name": c["zh"], "name_en": c["en"], "department": depts[c["dept"]], "days": c["days"], "sort": i},
+            defaults={
+                "name": c["zh"],
+                "name_en": c["en"],
+                "department": depts[c["dept"]],
+                "days": c["days"],
+                "sort": i,
+            },
         )
     for i, s in enumerate(t["service_lists"]):
         ServiceList.objects.update_or_create(code=s["code"], defaults={"name": s["zh"], "sort": i})

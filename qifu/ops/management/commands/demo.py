@@ -19,10 +19,10 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connections
 
 from qifu.accounts.models import User
+from qifu.enterprises.models import Enterprise
 from qifu.ops.management.commands.seed import accounts_table
 from qifu.ops.seeding.password import FILENAME, demo_password_load
 from qifu.ops.seeding.writer import demo_accounts
-from qifu.enterprises.models import Enterprise
 
 
 def known_password() -> tuple[str | None, str]:
