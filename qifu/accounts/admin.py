@@ -20,7 +20,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from qifu.accounts.models import LoginLockout, User, normalize_username
 from qifu.accounts.roles import ADMIN_ROLES, Role
@@ -37,13 +37,13 @@ class UserCreateForm(forms.ModelForm):
     """A new business account with an initial password that must be changed at first login."""
 
     password1 = forms.CharField(
-        label=_lazy("初始密码"),
+        label=gettext_lazy("初始密码"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validators_help_text_html(),
     )
     password2 = forms.CharField(
-        label=_lazy("确认初始密码"),
+        label=gettext_lazy("确认初始密码"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
@@ -157,7 +157,7 @@ class UserAdmin(RoleModelAdmin):
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         """Users have no related rows editable here (groups and permissions are unused)."""
 
-    @admin.display(description=_lazy("重置密码"))
+    @admin.display(description=gettext_lazy("重置密码"))
     def reset_password_link(self, obj: User) -> str:
         if obj.role in ADMIN_ROLES:
             return _("管理员账号须线下重置")
@@ -177,11 +177,11 @@ class UserAdmin(RoleModelAdmin):
         if refused:
             self.message_user(request, _("以下账号不能在此处理：%(u)s") % {"u": "、".join(refused)}, messages.WARNING)
 
-    @admin.action(description=_lazy("停用所选账号（同时结束其会话并吊销API令牌）"), permissions=["manage"])
+    @admin.action(description=gettext_lazy("停用所选账号（同时结束其会话并吊销API令牌）"), permissions=["manage"])
     def deactivate_users(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         self._set_active(request, queryset, active=False)
 
-    @admin.action(description=_lazy("启用所选账号"), permissions=["manage"])
+    @admin.action(description=gettext_lazy("启用所选账号"), permissions=["manage"])
     def activate_users(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         self._set_active(request, queryset, active=True)
 
@@ -243,12 +243,12 @@ class LoginLockoutAdmin(RoleModelAdmin):
     """安全管理员: see failed-login counters and lift lockouts (each unlock is audited)."""
 
     audit_admin_changes = False
-    col_username = _column("username", _lazy("用户名"))
-    col_failures = _column("failures_since_start", _lazy("失败次数"))
-    col_time = _column("attempt_time", _lazy("最近失败时间"))
-    col_ip = _column("ip_address", _lazy("来源地址"))
-    col_agent = _column("user_agent", _lazy("浏览器标识"))
-    col_path = _column("path_info", _lazy("登录路径"))
+    col_username = _column("username", gettext_lazy("用户名"))
+    col_failures = _column("failures_since_start", gettext_lazy("失败次数"))
+    col_time = _column("attempt_time", gettext_lazy("最近失败时间"))
+    col_ip = _column("ip_address", gettext_lazy("来源地址"))
+    col_agent = _column("user_agent", gettext_lazy("浏览器标识"))
+    col_path = _column("path_info", gettext_lazy("登录路径"))
     list_display = ("col_username", "status", "col_failures", "col_time", "col_ip", "col_agent")
     list_display_links = ("col_username",)
     list_filter = (("attempt_time", _AttemptTimeFilter),)
@@ -270,7 +270,7 @@ class LoginLockoutAdmin(RoleModelAdmin):
         queryset: QuerySet[LoginLockout] = super().get_queryset(request).annotate(recent_failures=Subquery(totals))
         return queryset
 
-    @admin.display(description=_lazy("状态"))
+    @admin.display(description=gettext_lazy("状态"))
     def status(self, obj: Any) -> str:
         if (getattr(obj, "recent_failures", 0) or 0) >= settings.AXES_FAILURE_LIMIT:
             return _("锁定中")
@@ -279,7 +279,7 @@ class LoginLockoutAdmin(RoleModelAdmin):
     def has_unlock_permission(self, request: HttpRequest) -> bool:
         return self._allows(request, "unlock")
 
-    @admin.action(description=_lazy("解除所选用户名的锁定"), permissions=["unlock"])
+    @admin.action(description=gettext_lazy("解除所选用户名的锁定"), permissions=["unlock"])
     def unlock(self, request: HttpRequest, queryset: QuerySet[LoginLockout]) -> None:
         usernames = {name for name in queryset.values_list("username", flat=True) if name}
         lockout_clear(actor=request.user, usernames=usernames)  # type: ignore[arg-type]
