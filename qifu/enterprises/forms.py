@@ -44,6 +44,7 @@ class EnterpriseFilterForm(forms.Form):
     high_tech = TriStateField(required=False, label=_("高新技术企业"))
     listed = TriStateField(required=False, label=_("上市"))
     liaison = forms.IntegerField(required=False, min_value=1, label=_("主挂钩人"))
+    liaison_name = forms.CharField(required=False, max_length=64, label=_("主挂钩人"))
     without_liaison = TriStateField(required=False, label=_("未挂钩"))
 
 
@@ -62,5 +63,6 @@ def filters_from_query(querydict: QueryDict) -> EnterpriseFilters:
         high_tech=data.get("high_tech"),
         listed=data.get("listed"),
         liaison=data.get("liaison"),
+        liaison_name=(data.get("liaison_name") or "").strip(),
         without_liaison=bool(data.get("without_liaison")),
     )

@@ -8,6 +8,8 @@ from django.db.models import F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from qifu.access.actor import Actor
+from qifu.accounts.models import User
+from qifu.accounts.roles import LIAISON_ROLES
 from qifu.access.scopes import scope_enterprises, scope_linkages, scope_projects, scope_task_forces
 from qifu.core.crypto import blind_index
 from qifu.core.errors import NotFound
@@ -48,6 +50,7 @@ class EnterpriseFilters:
     listed: bool | None = None
     liaison: int | None = None
     liaison_username: str = ""  # the API names people by username
+    liaison_name: str = ""  # pages: a liaison's exact name or username
     without_liaison: bool = False
     phone: str = ""
 
@@ -79,6 +82,11 @@ def enterprise_list(*, actor: Actor, filters: EnterpriseFilters | None = None) -
         qs = qs.filter(primary_liaison_id=f.liaison)
     if f.liaison_username:
         qs = qs.filter(primary_liaison__username=f.liaison_username)
+    if f.liaison_name:
+        named = User.objects.filter(role__in=LIAISON_ROLES).filter(
+            Q(username=f.liaison_name) | Q(display_name=f.liaison_name)
+        )
+        qs = qs.filter(primary_liaison_id__in=named.values("id"))
     if f.without_liaison:
         qs = qs.filter(primary_liaison__isnull=True)
     if f.phone:

@@ -11,15 +11,18 @@ from qifu.access.web import business_view, staff_view
 from qifu.core.web import paginate, render_page
 from qifu.enterprises.forms import filters_from_query
 from qifu.enterprises.selectors import enterprise_list, enterprise_parks, enterprise_profile
-from qifu.linkage.selectors import liaison_workload, my_enterprises
+from qifu.linkage.selectors import my_enterprises
+from qifu.people.selectors import staff_list
 
 
 @staff_view
 def list_enterprises(request: HttpRequest, actor: Actor) -> HttpResponse:
     filters = filters_from_query(request.GET)
     page = paginate(request, enterprise_list(actor=actor, filters=filters))
-    # parks and liaisons are lazy: the HTMX table fragment never evaluates them.
-    context = {"page": page, "filters": filters, "parks": enterprise_parks, "liaisons": liaison_workload(actor=actor)}
+    # parks and the chosen liaison are lazy: the HTMX table fragment never evaluates them. No list
+    # of every liaison: a city has thousands, so the filter takes a name instead.
+    chosen = staff_list(actor=actor).filter(pk=filters.liaison) if filters.liaison else None
+    context = {"page": page, "filters": filters, "parks": enterprise_parks, "chosen_liaison": chosen}
     return render_page(request, "enterprises/list.html", context, partial="table")
 
 

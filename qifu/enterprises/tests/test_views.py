@@ -328,3 +328,20 @@ def test_admins_see_no_business_pages_case(client, cast, who):
         f"/projects/{cast.project_a.code}/",
     ):
         assert client.get(url).status_code == 404, url
+
+
+@pytest.mark.parametrize("name", ["liaison_b", "挂钩干部乙"], ids=["username_case", "display_name_case"])
+def test_list_filters_by_the_liaison_name_case(client, cast, name):
+    # given the desk; when it filters by B's liaison, by username or by name
+    client.force_login(cast.desk)
+    body = client.get("/enterprises/", {"liaison_name": name}).content.decode()
+    # then only B is listed, and no list of every liaison is rendered
+    assert cast.b.name in body
+    assert cast.a.name not in body and cast.c.name not in body
+    assert '<select id="f-liaison"' not in body
+
+
+def test_list_by_liaison_id_shows_who_is_chosen(client, cast):
+    client.force_login(cast.desk)
+    body = client.get("/enterprises/", {"liaison": cast.liaison_a.pk}).content.decode()
+    assert "挂钩干部甲" in body and cast.a.name in body and cast.b.name not in body
