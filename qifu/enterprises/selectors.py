@@ -8,9 +8,9 @@ from django.db.models import F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from qifu.access.actor import Actor
+from qifu.access.scopes import scope_enterprises, scope_linkages, scope_projects, scope_task_forces
 from qifu.accounts.models import User
 from qifu.accounts.roles import LIAISON_ROLES
-from qifu.access.scopes import scope_enterprises, scope_linkages, scope_projects, scope_task_forces
 from qifu.core.crypto import blind_index
 from qifu.core.errors import NotFound
 from qifu.enterprises.models import Enterprise
