@@ -16,7 +16,7 @@ from qifu.enterprises.schemas import (
     EnterprisePatch,
     enterprise_out,
 )
-from qifu.enterprises.selectors import enterprise_count_base, enterprise_get, enterprise_profile, enterprise_rows
+from qifu.enterprises.selectors import enterprise_filtered, enterprise_get, enterprise_profile, enterprise_rows
 from qifu.enterprises.services import enterprise_create, enterprise_data_of, enterprise_update
 
 router = Router(tags=["enterprises"])
@@ -34,7 +34,7 @@ def list_enterprises(request: HttpRequest, filters: Query[EnterpriseFilter], pag
     actor, wanted = actor_of(request), filters.to_filters()
     return page_of(
         enterprise_rows(actor=actor, filters=wanted),
-        count_from=enterprise_count_base(actor=actor, filters=wanted),
+        count_from=enterprise_filtered(actor=actor, filters=wanted),
         page=page,
     )
 

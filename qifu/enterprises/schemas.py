@@ -257,9 +257,10 @@ class EnterpriseListOut(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _nest_liaison(cls, row: Any) -> Any:
-        if isinstance(row, dict) and "liaison_username" in row:
-            username = row["liaison_username"]
-            return {**row, "primary_liaison": {"username": username, "name": row["liaison_name"]} if username else None}
+        if isinstance(row, dict) and "primary_liaison__username" in row:
+            username = row["primary_liaison__username"]
+            name = row["primary_liaison__display_name"] or username
+            return {**row, "primary_liaison": {"username": username, "name": name} if username else None}
         return row
 
 

@@ -4,8 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import F, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Prefetch, Q, QuerySet
 
 from qifu.access.actor import Actor
 from qifu.access.scopes import scope_enterprises, scope_linkages, scope_projects, scope_task_forces
@@ -57,6 +56,16 @@ class EnterpriseFilters:
 
 def enterprise_list(*, actor: Actor, filters: EnterpriseFilters | None = None) -> QuerySet[Enterprise]:
     """Scoped, filtered, ordered by id (indexed); filters never widen the scope."""
+    return (
+        enterprise_filtered(actor=actor, filters=filters)
+        .select_related("primary_liaison")
+        .only(*LIST_FIELDS)
+        .order_by("id")
+    )
+
+
+def enterprise_filtered(*, actor: Actor, filters: EnterpriseFilters | None = None) -> QuerySet[Enterprise]:
+    """The scope narrowed by the filters: no joins for display, no order (what a COUNT runs on)."""
     f = filters or EnterpriseFilters()
     qs = scope_enterprises(actor)
     if f.q:
@@ -91,7 +100,7 @@ def enterprise_list(*, actor: Actor, filters: EnterpriseFilters | None = None) -
         qs = qs.filter(primary_liaison__isnull=True)
     if f.phone:
         qs = qs.filter(contact_phone_index=blind_index(normalize_phone(f.phone), context=CONTACT_PHONE_CTX))
-    return qs.select_related("primary_liaison").only(*LIST_FIELDS).order_by("id")
+    return qs
 
 
 ROW_FIELDS = (
@@ -114,20 +123,10 @@ def enterprise_rows(
     """The list as plain rows (dicts) for the API: the same scope, filters and order as
     enterprise_list, without building model instances (the hot path of the registry API)."""
     return (
-        enterprise_list(actor=actor, filters=filters)
-        .annotate(
-            liaison_username=F("primary_liaison__username"),
-            liaison_name=Coalesce(
-                NullIf(F("primary_liaison__display_name"), Value("")), F("primary_liaison__username")
-            ),
-        )
-        .values(*ROW_FIELDS, "liaison_username", "liaison_name")
+        enterprise_filtered(actor=actor, filters=filters)
+        .order_by("id")
+        .values(*ROW_FIELDS, "primary_liaison__username", "primary_liaison__display_name")
     )
-
-
-def enterprise_count_base(*, actor: Actor, filters: EnterpriseFilters | None = None) -> QuerySet[Enterprise]:
-    """The filtered scope without display joins: what a page's COUNT should run on."""
-    return enterprise_list(actor=actor, filters=filters).select_related(None).only("id")
 
 
 def enterprise_get(*, actor: Actor, uscc: str) -> Enterprise:
