@@ -6,10 +6,13 @@ os.environ.setdefault("QIFU_DEBUG", "1")
 os.environ.setdefault("QIFU_HTTPS", "0")
 
 from qifu.settings import *  # noqa: F403
+from qifu.settings import HUEY as HUEY_CONFIGURED
 from qifu.settings import QIFU_SECURITY
 
 # A fast hasher for the thousands of users tests create; the SM3 hasher has its own tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "qifu.accounts.hashers.PBKDF2SM3PasswordHasher"]
+# Tasks run inline in tests; the configured queue (SQLite file, or Redis with QIFU_REDIS_URL) is
+# kept as HUEY_CONFIGURED and exercised for real by qifu/core/tests/test_queue.py.
 HUEY = {"huey_class": "huey.MemoryHuey", "name": "qifu-test", "immediate": True}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
