@@ -37,13 +37,13 @@ endef
 # $(call need,COMMAND,PACKAGE): install PACKAGE when COMMAND is missing.
 need = command -v $(1) >/dev/null 2>&1 || { $(call apt,$(2),'$(1)' is missing); }
 
-.PHONY: help setup demo test lint lint-ruff lint-mypy lint-imports pytest bench messages static clean distclean
+.PHONY: help setup demo test lint lint-ruff lint-mypy lint-imports lint-migrations pytest bench messages static clean distclean
 
 help:
 	@echo "make demo    set up, seed the zone-scale demo data if absent, serve on http://127.0.0.1:8000"
 	@echo "make test    set up, then ruff, mypy, import-linter and pytest (PYTEST_ARGS='-k x' to narrow)"
 	@echo "make setup   create .venv (Python 3.11) with Qifu and its dev tools, compile messages, collect static"
-	@echo "make lint    ruff, mypy and import-linter only"
+	@echo "make lint    ruff, mypy, import-linter and the migrations check only"
 	@echo "make bench   run 'qifu bench' (BENCH_ARGS='...')"
 	@echo "make clean   remove .venv, caches, collected static and test results (keeps var/ data and keys)"
 	@echo "make distclean  clean, and remove var/ too (the demo database and the dev keys)"
@@ -75,7 +75,7 @@ demo: setup
 	$(DEV_ENV) $(BIN)/qifu demo $(DEMO_ARGS)
 
 # -k: every check runs and reports, and the target fails if any of them failed.
-LINTERS := lint-ruff lint-mypy lint-imports
+LINTERS := lint-ruff lint-mypy lint-imports lint-migrations
 
 lint: setup
 	@$(MAKE) -k $(LINTERS)
@@ -88,6 +88,9 @@ lint-mypy:
 
 lint-imports:
 	$(BIN)/lint-imports
+
+lint-migrations:
+	$(DEV_ENV) $(BIN)/qifu makemigrations --check --dry-run
 
 # pytest exits 5 when it collected no test: that is a failure here, never a pass.
 pytest: setup
