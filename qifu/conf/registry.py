@@ -27,7 +27,7 @@ SETTINGS: tuple[Setting, ...] = (
         "sqlite:///var/qifu.sqlite3",
         "Database URL: the embedded SQLite file (WAL) by default, postgres://… in production.",
     ),
-    Setting("QIFU_REDIS_URL", "(unset)", "When set, cache, lockout counters and the job queue use Redis."),
+    Setting("QIFU_REDIS_URL", "(unset)", "When set, the cache, cached sessions and the job queue (Huey) use Redis."),
     Setting("QIFU_DATA_DIR", "var", "Directory for the SQLite file, uploads, the job queue and keys."),
     Setting(
         "QIFU_FIELD_KEY",

@@ -122,11 +122,12 @@ def enterprise_rows(
 ) -> "QuerySet[Enterprise, dict[str, Any]]":
     """The list as plain rows (dicts) for the API: the same scope, filters and order as
     enterprise_list, without building model instances (the hot path of the registry API)."""
-    return (
+    rows: QuerySet[Enterprise, dict[str, Any]] = (
         enterprise_filtered(actor=actor, filters=filters)
         .order_by("id")
         .values(*ROW_FIELDS, "primary_liaison__username", "primary_liaison__display_name")
     )
+    return rows
 
 
 def enterprise_get(*, actor: Actor, uscc: str) -> Enterprise:
