@@ -179,6 +179,7 @@ def enterprise_parks() -> list[str]:
     """Distinct parks for filter menus (cached: a distinct over the whole table is not per request)."""
     parks: list[str] | None = cache.get("qifu:parks")
     if parks is None:
-        parks = sorted(p for p in Enterprise.objects.values_list("park", flat=True).distinct() if p)
+        # order_by(): the model's default ordering (id) would otherwise join the DISTINCT.
+        parks = [p for p in Enterprise.objects.order_by("park").values_list("park", flat=True).distinct() if p]
         cache.set("qifu:parks", parks, 300)
     return parks

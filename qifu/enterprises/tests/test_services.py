@@ -107,3 +107,16 @@ def test_formula_like_name_is_stored_as_text(cast):
     e = enterprise_create(actor=cast.actor(cast.desk), data=_data(name='=HYPERLINK("http://x","y")'))
     e.refresh_from_db()
     assert e.name == '=HYPERLINK("http://x","y")'
+
+
+def test_parks_menu_lists_each_park_once(cast):
+    from django.core.cache import cache
+
+    from qifu.enterprises.selectors import enterprise_parks
+
+    # given two more enterprises in A's park
+    for serial in (5101, 5102):
+        enterprise_create(actor=cast.actor(cast.desk), data=_data(uscc=make_uscc(serial), park=cast.a.park))
+    cache.delete("qifu:parks")
+    # then the park menu names each park once, sorted
+    assert enterprise_parks() == sorted({cast.a.park, cast.b.park, cast.c.park})
