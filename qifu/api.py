@@ -14,6 +14,7 @@ from qifu.access.actor import Actor
 from qifu.accounts.middleware import password_expired
 from qifu.accounts.services import token_authenticate
 from qifu.core.errors import QifuError
+from qifu.core.renderers import ORJSONRenderer
 
 
 class BearerToken(HttpBearer):
@@ -57,6 +58,7 @@ api = NinjaAPI(
     '(create one with `qifu token create USERNAME`). Errors answer `{"code", "detail"}`; objects '
     "outside the caller's scope answer 404.",
     auth=BearerToken(),
+    renderer=ORJSONRenderer(),
     urls_namespace="api",
     docs_decorator=docs_access,
 )
