@@ -110,6 +110,12 @@ class Command(BaseCommand):
                 "qifu.wsgi:application",
                 "--workers",
                 "2",
+                "--worker-class",
+                "gthread",
+                "--threads",
+                "2",
+                # gunicorn 27 opens a control socket in ~/.gunicorn by default: two servers collide.
+                "--no-control-socket",
                 "--bind",
                 address,
                 "--access-logfile",
