@@ -58,6 +58,8 @@ ADMIN_POLICY: dict[str, dict[str, frozenset[str]]] = {
     "accounts.user": _rights(view=SYS, add=SYS, change=SYS, manage=SYS),
     "people.staff": _rights(view=SYS, add=SYS, change=SYS),
     "reference": _rights(view=SYS, add=SYS, change=SYS),
+    # Zone calendar overrides (local holidays, extra working days): configuration too.
+    "workcal.calendaroverride": _rights(view=SYS, add=SYS, change=SYS),
     # 安全管理员: login lockouts (see and lift them).
     "accounts.loginlockout": _rights(view=SEC, unlock=SEC),
     # 审计管理员: read the audit log, nothing else.

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "fontawesome",
     "qifu.core",
     "qifu.reference",
+    "qifu.workcal",
     "qifu.accounts",
     "qifu.audit",
     "qifu.enterprises",

@@ -1,0 +1,68 @@
+"""Working days of the Chinese calendar (PRODUCT.md §2.2): statutory holidays and the adjusted
+working days (调休) from the maintained `chinesecalendar` package, then the zone's overrides.
+
+Pure functions over a `WorkCalendar` value; the database is read only by `zone_calendar()`.
+For a year the package does not know, weekends (plus overrides) decide and a warning is logged
+once per year, so deadlines never crash; `unsupported_years()` lets the admin pages warn.
+"""
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import chinese_calendar
+
+logger = logging.getLogger(__name__)
+_warned_years: set[int] = set()
+
+
+def package_is_workday(day: date) -> bool | None:
+    """The national calendar's answer, or None when the package has no data for that year."""
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        if day.year not in _warned_years:
+            _warned_years.add(day.year)
+            logger.warning("no holiday data for %s: working days fall back to Monday-Friday plus overrides", day.year)
+        return None
+
+
+def unsupported_years(years: range) -> list[int]:
+    """Years in `years` the holiday package does not cover (for a warning to the admins)."""
+    return [y for y in years if package_is_workday(date(y, 1, 2)) is None]
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    overrides: Mapping[date, bool] = field(default_factory=dict)
+
+    def is_workday(self, day: date) -> bool:
+        if day in self.overrides:
+            return self.overrides[day]
+        national = package_is_workday(day)
+        return day.weekday() < 5 if national is None else national
+
+    def add_workdays(self, start: date, days: int) -> date:
+        """The date `days` working days after `start` (start itself not counted)."""
+        if days < 0:
+            raise ValueError("days must be >= 0")
+        current, left = start, days
+        while left:
+            current += timedelta(days=1)
+            if self.is_workday(current):
+                left -= 1
+        return current
+
+    def workdays_between(self, start: date, end: date) -> int:
+        """Working days after `start` up to and including `end` (negative when end < start)."""
+        if end < start:
+            return -self.workdays_between(end, start)
+        return sum(1 for n in range(1, (end - start).days + 1) if self.is_workday(start + timedelta(days=n)))
+
+
+def zone_calendar() -> WorkCalendar:
+    """The zone's calendar: the national one plus the overrides edited in the admin."""
+    from qifu.workcal.models import CalendarOverride
+
+    return WorkCalendar(overrides=dict(CalendarOverride.objects.values_list("day", "is_workday")))
