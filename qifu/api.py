@@ -98,6 +98,7 @@ def actor_of(request: HttpRequest) -> Actor:
 
 
 def _mount() -> None:
+    """Mount every app's router. Imported here, after `api` exists: the routers import `actor_of`."""
     from importlib import import_module
 
     # No trailing slash: "" in a router is then /api/v1/enterprises itself (PRODUCT.md §3), not .../enterprises/.
@@ -108,13 +109,7 @@ def _mount() -> None:
         ("/staff", "qifu.people.api"),
         ("/departments", "qifu.reference.api"),
     ):
-        try:
-            router = import_module(module).router
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue
-        api.add_router(prefix, router)
+        api.add_router(prefix, import_module(module).router)
 
 
 _mount()
