@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "qifu.workcal",
     "qifu.accounts",
     "qifu.audit",
+    "qifu.files",
     "qifu.enterprises",
     "qifu.people",
     "qifu.projects",
@@ -268,6 +269,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
 IMPORT_MAX_ROWS = 200_000
+# Attachments (qifu.files, IP-6): outside STATIC_ROOT/MEDIA_ROOT (a system check enforces it).
+UPLOAD_MAX_MB = env_int("QIFU_UPLOAD_MAX_MB", 20)
+FILES_DIR = Path(env_str("QIFU_FILES_DIR", str(DATA_DIR / "files"))).resolve()
+FILES_SCANNER = env_str("QIFU_FILES_SCANNER", "qifu.files.scanning.EicarScanner")
 
 # --- Language and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -1,6 +1,10 @@
 """Test settings: the production settings plus speed-only overrides."""
 
+import atexit
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("QIFU_DEBUG", "1")
 os.environ.setdefault("QIFU_HTTPS", "0")
@@ -22,3 +26,6 @@ QIFU_SECURITY = {**QIFU_SECURITY}
 # WhiteNoise indexes every static file (thousands with Font Awesome) each time a test client
 # builds its middleware, i.e. once per test (~2-5 s each); autorefresh looks files up on request.
 WHITENOISE_AUTOREFRESH = True
+# Attachments stored by any test land in a per-run temporary directory, never in var/files.
+FILES_DIR = Path(tempfile.mkdtemp(prefix="qifu-test-files-"))
+atexit.register(shutil.rmtree, FILES_DIR, ignore_errors=True)

@@ -30,6 +30,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("QIFU_REDIS_URL", "(unset)", "When set, the cache, cached sessions and the job queue (Huey) use Redis."),
     Setting("QIFU_DATA_DIR", "var", "Directory for the SQLite file, uploads, the job queue and keys."),
     Setting(
+        "QIFU_FILES_DIR",
+        "var/files (under QIFU_DATA_DIR)",
+        "Directory of uploaded attachments, stored under random names; must be outside any static or web root.",
+    ),
+    Setting("QIFU_UPLOAD_MAX_MB", "20", "Largest attachment accepted, in MB; bigger requests are answered 413."),
+    Setting(
+        "QIFU_FILES_SCANNER",
+        "qifu.files.scanning.EicarScanner",
+        "Dotted path of the malware scanner class for uploads (the default only knows the EICAR test string).",
+    ),
+    Setting(
         "QIFU_FIELD_KEY",
         "(generated in var/ when QIFU_DEBUG=1)",
         "SM4 key (32 hex digits) for encrypting contact data at rest. Required when QIFU_DEBUG=0.",
