@@ -108,6 +108,7 @@ def _mount() -> None:
         ("/linkages", "qifu.linkage.api"),
         ("/staff", "qifu.people.api"),
         ("/departments", "qifu.reference.api"),
+        ("/cases", "qifu.cases.api"),
     ):
         api.add_router(prefix, import_module(module).router)
 

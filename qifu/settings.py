@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "qifu.people",
     "qifu.projects",
     "qifu.linkage",
+    "qifu.cases",
     "qifu.access",
     "qifu.dashboard",
     "qifu.bench",

@@ -38,6 +38,11 @@ class Actor:
         return int(self.user.pk)
 
     @property
+    def dept(self) -> int:
+        """The department id for lookups; 0 (no row) for people without a department."""
+        return self.department_id or 0
+
+    @property
     def is_enterprise(self) -> bool:
         return self.role == Role.ENTERPRISE
 

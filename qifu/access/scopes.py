@@ -2,8 +2,9 @@
 
 - enterprise user: only its own enterprise;
 - cadre / deputy: enterprises with an open link to them, and those of task forces they sit in;
-- handler / department head: enterprises of task forces they sit in (issue 3 adds the enterprises
-  of their department's cases);
+- handler / department head: enterprises of task forces they sit in and of the cases their
+  department leads or assists; cases: those their department leads or assists (and of those
+  task-force enterprises);
 - leader and service desk: everything;
 - the three admins: no business data at all.
 Selectors must start here; `<entity>_get` answers NotFound for objects outside the scope.
@@ -14,6 +15,7 @@ from django.db.models import Q, QuerySet
 from qifu.access.actor import Actor
 from qifu.accounts.models import User
 from qifu.accounts.roles import STAFF_ROLES
+from qifu.cases.models import Case, CasePart
 from qifu.enterprises.models import Enterprise
 from qifu.linkage.models import Linkage, TaskForce, TaskForceMember
 from qifu.projects.models import Milestone, Project
@@ -43,8 +45,41 @@ def enterprise_filter(actor: Actor, prefix: str = "") -> Q:
             | Q(**{f"{key}__in": _lead_enterprise_ids(actor)})
         )
     if actor.is_department:
-        return Q(**{f"{key}__in": _task_force_enterprise_ids(actor)}) | Q(**{f"{key}__in": _lead_enterprise_ids(actor)})
+        return (
+            Q(**{f"{key}__in": _task_force_enterprise_ids(actor)})
+            | Q(**{f"{key}__in": _lead_enterprise_ids(actor)})
+            | Q(**{f"{key}__in": Case.objects.filter(lead_department_id=actor.dept).values("enterprise_id")})
+            | Q(**{f"{key}__in": _assisted_parts(actor).values("enterprise_id")})
+        )
     return Q(pk__in=[])
+
+
+def _assisted_parts(actor: Actor) -> QuerySet[CasePart]:
+    return CasePart.objects.filter(department_id=actor.dept, active=True)
+
+
+def case_filter(actor: Actor) -> Q:
+    """A Q over Case that admits exactly the cases the actor may see."""
+    if actor.is_zone_wide:
+        return Q()
+    if actor.is_enterprise:
+        return Q(enterprise_id=actor.enterprise_id)
+    if actor.is_liaison:
+        return enterprise_filter(actor, "enterprise") | Q(liaison_id=actor.id) | Q(filed_by_id=actor.id)
+    if actor.is_department and actor.department_id is not None:
+        return (
+            Q(lead_department_id=actor.dept)
+            | Q(pk__in=_assisted_parts(actor).values("case_id"))
+            | Q(enterprise_id__in=_task_force_enterprise_ids(actor))
+            | Q(enterprise_id__in=_lead_enterprise_ids(actor))
+        )
+    return Q(pk__in=[])
+
+
+def scope_cases(actor: Actor) -> QuerySet[Case]:
+    if actor.is_admin:
+        return Case.objects.none()
+    return Case.objects.filter(case_filter(actor))
 
 
 def scope_enterprises(actor: Actor) -> QuerySet[Enterprise]:

@@ -7,6 +7,7 @@ once per year, so deadlines never crash; `unsupported_years()` lets the admin pa
 """
 
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -61,8 +62,28 @@ class WorkCalendar:
         return sum(1 for n in range(1, (end - start).days + 1) if self.is_workday(start + timedelta(days=n)))
 
 
+_cached: tuple[float, WorkCalendar] | None = None
+CACHE_SECONDS = 60.0
+
+
 def zone_calendar() -> WorkCalendar:
-    """The zone's calendar: the national one plus the overrides edited in the admin."""
+    """The zone's calendar: the national one plus the overrides edited in the admin.
+
+    Kept per process for a minute (filing a case must not read the override table each time);
+    saving or deleting an override clears it here at once (see `apps.py`), other processes
+    follow within the minute.
+    """
+    global _cached
+    now = time.monotonic()
+    if _cached is not None and now - _cached[0] < CACHE_SECONDS:
+        return _cached[1]
     from qifu.workcal.models import CalendarOverride
 
-    return WorkCalendar(overrides=dict(CalendarOverride.objects.values_list("day", "is_workday")))
+    cal = WorkCalendar(overrides=dict(CalendarOverride.objects.values_list("day", "is_workday")))
+    _cached = (now, cal)
+    return cal
+
+
+def zone_calendar_clear(**_: object) -> None:
+    global _cached
+    _cached = None

@@ -22,6 +22,7 @@ from django.test import Client
 
 from qifu.access.actor import Actor
 from qifu.audit.models import AuditEntry
+from qifu.cases.services import CaseData, case_file
 from qifu.conftest import ApiClient, Cast, build_cast
 from qifu.enterprises.services import enterprise_data_of, enterprise_update
 from qifu.linkage.models import Linkage
@@ -58,6 +59,7 @@ class Target:
     liaison: str  # username of its primary liaison
     phone: str
     linkage_id: int
+    case_id: int  # a request of the enterprise, not yet dispatched (so no department sees it)
 
 
 Expect = Literal["404", "empty", "absent", "hidden"]
@@ -144,6 +146,16 @@ API_PROBES: list[Probe] = [
         {"enterprise": "{t.uscc}", "liaison": "liaison_a", "reason": "调整"},
     ),
     _write("linkage_end", "end_linkage", "post", lambda t: f"{API}/linkages/{t.linkage_id}/end", {}),
+    _get("case_detail", "get_case", lambda t: f"{API}/cases/{t.case_id}", "404"),
+    _get("case_messages", "list_messages", lambda t: f"{API}/cases/{t.case_id}/messages", "404"),
+    _get("case_attachment", "get_attachment", lambda t: f"{API}/cases/{t.case_id}/attachments/1", "404"),
+    _get("case_list", "list_cases", lambda t: f"{API}/cases?limit=200", "absent"),
+    _get("case_list_enterprise", "list_cases", lambda t: f"{API}/cases?enterprise={t.uscc}", "empty"),
+    _get("case_list_liaison", "list_cases", lambda t: f"{API}/cases?liaison={t.liaison}", "empty"),
+    _write("case_create", "create_case", "post", lambda t: f"{API}/cases", {"enterprise": "{t.uscc}", "text": "越权"}),
+    _write("case_action", "act", "post", lambda t: f"{API}/cases/{t.case_id}/actions", {"action": "withdraw"}),
+    _write("case_action_accept", "act", "post", lambda t: f"{API}/cases/{t.case_id}/actions", {"action": "accept"}),
+    _write("case_message", "post_message", "post", lambda t: f"{API}/cases/{t.case_id}/messages", {"text": "越权"}),
 ]
 # Pages (colleague's extension point): e.g. Probe("enterprise_page", "get", lambda t: f"/enterprises/{t.uscc}/",
 # "404", transport="page"), Probe("enterprise_list_page", "get", lambda t: f"/enterprises/?q={t.uscc}", "absent",
@@ -179,6 +191,7 @@ def _build_world() -> World:
         data = replace(enterprise_data_of(enterprise), contact_phone=PHONES[key])
         enterprise_update(actor=desk, enterprise=enterprise, data=data)  # every enterprise its own phone
         link = Linkage.objects.get(enterprise=enterprise, role="primary", ended_on__isnull=True, project=None)
+        case = case_file(actor=desk, enterprise=enterprise, data=CaseData(text=f"{enterprise.name}的诉求"))
         targets[key] = Target(
             key=key,
             uscc=enterprise.uscc,
@@ -187,6 +200,7 @@ def _build_world() -> World:
             liaison=link.liaison.username,
             phone=PHONES[key],
             linkage_id=link.pk,
+            case_id=case.pk,
         )
     api = {role: ApiClient(getattr(cast, role)) for role in SEES}
     return World(cast=cast, targets=targets, api=api)
@@ -278,10 +292,13 @@ def test_in_scope_control_case(world, db, role):
         assert api.get(f"{API}/projects", {"enterprise": target.uscc}).json()["count"] == 1
         assert api.get(f"{API}/linkages", {"enterprise": target.uscc}).json()["count"] >= 1
         assert api.get(f"{API}/enterprises", {"phone": target.phone}).json()["count"] == 1
+        assert api.get(f"{API}/cases/{target.case_id}").status_code == 200
+        assert api.get(f"{API}/cases", {"enterprise": target.uscc}).json()["count"] == 1
 
 
 # Enterprise-scoped operations that reach no existing object: creating an enterprise names no one else's.
-NOT_OBJECT_SCOPED = {"create_enterprise"}
+# Uploads are multipart (the JSON probes cannot send them): qifu/cases/tests/test_api.py covers them.
+NOT_OBJECT_SCOPED = {"create_enterprise", "post_attachments"}
 
 
 def test_matrix_covers_every_role_and_enterprise_scoped_operation():
@@ -293,7 +310,7 @@ def test_matrix_covers_every_role_and_enterprise_scoped_operation():
     scoped = {
         getattr(pattern, "name", None)
         for pattern in api.urls[0]
-        if str(pattern.pattern).split("/")[0] in ("enterprises", "projects", "linkages")
+        if str(pattern.pattern).split("/")[0] in ("enterprises", "projects", "linkages", "cases")
     }
     covered = {probe.operation for probe in API_PROBES}
     assert scoped - NOT_OBJECT_SCOPED <= covered, scoped - NOT_OBJECT_SCOPED - covered

@@ -1,0 +1,36 @@
+"""`qifu sla run [--now ISO-DATETIME] [--json]`: the deadline job as of that moment."""
+
+import json
+from datetime import datetime
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from qifu.cases.sla import sla_run
+
+
+def _moment(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f"--now: not an ISO date-time: {value!r}") from exc
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+class Command(BaseCommand):
+    help = "Deadline job. `run`: reminders, overdue flags and notices, reports to leaders (idempotent)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        run = sub.add_parser("run", help="Run the deadline job once.")
+        run.add_argument("--now", type=_moment, default=None, help="as of this moment (Beijing time if no offset)")
+        run.add_argument("--json", action="store_true", help="print the counts as JSON")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        result = sla_run(now=options["now"])
+        if options["json"]:
+            self.stdout.write(json.dumps({"today": result.today.isoformat(), "sent": result.sent}))
+            return
+        parts = ", ".join(f"{k} {v}" for k, v in result.sent.items())
+        self.stdout.write(f"deadline job as of {result.today}: {result.total} notices ({parts})")

@@ -1,0 +1,356 @@
+"""Case reads; every one starts from access.scope_cases (PRODUCT.md §1, §2.2).
+
+The ledger filters (state, category, department, period, overdue, supervised, green channel,
+enterprise, liaison) narrow the scope and never widen it; each maps onto an index of `Case`.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qifu.access.actor import Actor
+from qifu.access.scopes import scope_cases, scope_enterprises
+from qifu.cases import deadlines
+from qifu.cases.lifecycle import Party, available
+from qifu.cases.models import (
+    OPEN_STATES,
+    Case,
+    CaseAttachment,
+    CaseEvent,
+    CasePart,
+    CaseState,
+    Extension,
+    InfoRequest,
+    RequestState,
+    ReturnRequest,
+)
+from qifu.cases.services import case_parties, local_today
+from qifu.core.errors import NotFound
+from qifu.enterprises.models import Enterprise
+from qifu.enterprises.selectors import enterprise_get
+from qifu.workcal.calendar import WorkCalendar, zone_calendar
+
+S = CaseState
+WORKING = (S.DISPATCHED, S.IN_PROGRESS)
+
+LEDGER_RELATED = ("enterprise", "category", "lead_department", "liaison", "handler")
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    state: tuple[str, ...] = ()
+    category: str = ""
+    department: str = ""  # lead department code
+    assist_department: str = ""
+    enterprise: str = ""  # USCC
+    liaison: str = ""  # username
+    handler: str = ""  # username
+    since: date | None = None  # submitted on or after (local date)
+    until: date | None = None  # submitted on or before
+    overdue: bool | None = None
+    supervised: bool | None = None
+    green_channel: bool | None = None
+    is_common: bool | None = None
+    open_only: bool = False
+    pending: str = ""  # department inbox tabs: to_sign, in_progress, due_soon, overdue
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def overdue_q(today: date) -> Q:
+    """Late now (open past its deadline) or settled late; the SLA job also sets `overdue`."""
+    return (
+        Q(overdue=True)
+        | Q(state__in=WORKING, resolve_by__lt=today)
+        | Q(state=S.DISPATCHED, sign_by__lt=today)
+        | Q(state=S.SUBMITTED, respond_by__lt=today)
+    )
+
+
+def overdue_now(case: Case, today: date | None = None) -> bool:
+    """The same rule as `overdue_q`, for one loaded case."""
+    today = today or local_today()
+    if case.overdue:
+        return True
+    if case.state in WORKING and case.resolve_by is not None and case.resolve_by < today:
+        return True
+    if case.state == S.DISPATCHED and case.sign_by is not None and case.sign_by < today:
+        return True
+    return case.state == S.SUBMITTED and case.respond_by < today
+
+
+def due_soon_q(today: date) -> Q:
+    """Amber (UX.md): open work whose reminder day (80% of the time) has come but is not late."""
+    return Q(state__in=WORKING, remind_on__lte=today, resolve_by__gte=today)
+
+
+def case_filtered(*, actor: Actor, filters: CaseFilters | None = None, today: date | None = None) -> QuerySet[Case]:
+    f = filters or CaseFilters()
+    today = today or local_today()
+    qs = scope_cases(actor)
+    if f.state:
+        qs = qs.filter(state__in=f.state)
+    if f.open_only:
+        qs = qs.filter(state__in=OPEN_STATES)
+    if f.category:
+        qs = qs.filter(category__code=f.category)
+    if f.department:
+        qs = qs.filter(lead_department__code=f.department.upper())
+    if f.assist_department:
+        parts = CasePart.objects.filter(department__code=f.assist_department.upper(), active=True)
+        qs = qs.filter(pk__in=parts.values("case_id"))
+    if f.enterprise:
+        qs = qs.filter(enterprise__uscc=f.enterprise.upper())
+    if f.liaison:
+        qs = qs.filter(liaison__username=f.liaison)
+    if f.handler:
+        qs = qs.filter(handler__username=f.handler)
+    if f.since:
+        qs = qs.filter(submitted_at__gte=_start_of(f.since))
+    if f.until:
+        qs = qs.filter(submitted_at__lt=_start_of(f.until + timedelta(days=1)))
+    if f.overdue is not None:
+        qs = qs.filter(overdue_q(today)) if f.overdue else qs.exclude(overdue_q(today))
+    for flag in ("supervised", "green_channel", "is_common"):
+        value = getattr(f, flag)
+        if value is not None:
+            qs = qs.filter(**{flag: value})
+    if f.pending:
+        qs = qs.filter(_pending_q(actor, f.pending, today))
+    return qs
+
+
+def _pending_q(actor: Actor, tab: str, today: date) -> Q:
+    """Department inbox tabs, for the actor's own department."""
+    mine = Q(lead_department_id=actor.dept)
+    if tab == "to_sign":
+        return mine & Q(state=S.DISPATCHED)
+    if tab == "in_progress":
+        return mine & Q(state=S.IN_PROGRESS)
+    if tab == "due_soon":
+        return mine & due_soon_q(today)
+    if tab == "overdue":
+        return mine & Q(state__in=WORKING, resolve_by__lt=today)
+    return Q()
+
+
+def case_list(*, actor: Actor, filters: CaseFilters | None = None) -> QuerySet[Case]:
+    """The ledger rows, newest first (ordered by the primary key: indexed, stable for paging)."""
+    return case_filtered(actor=actor, filters=filters).select_related(*LEDGER_RELATED).order_by("-id")
+
+
+def case_get(*, actor: Actor, case_id: int) -> Case:
+    case = (
+        scope_cases(actor)
+        .select_related("enterprise", "project", "category", "lead_department", "liaison", "handler", "filed_by")
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        raise NotFound("case not found")
+    return case
+
+
+def case_events(*, actor: Actor, case: Case) -> list[CaseEvent]:
+    """The timeline; the enterprise sees only public events."""
+    events = (
+        CaseEvent.objects.filter(case=case)
+        .select_related("actor", "department")
+        .prefetch_related(Prefetch("attachments", queryset=CaseAttachment.objects.select_related("file")))
+    )
+    if actor.is_enterprise:
+        events = events.filter(public=True)
+    return list(events.order_by("id"))
+
+
+def case_events_since(*, actor: Actor, case: Case, after_id: int) -> list[CaseEvent]:
+    events = (
+        CaseEvent.objects.filter(case=case, id__gt=after_id)
+        .select_related("actor", "department")
+        .prefetch_related(Prefetch("attachments", queryset=CaseAttachment.objects.select_related("file")))
+    )
+    if actor.is_enterprise:
+        events = events.filter(public=True)
+    return list(events.order_by("id")[:200])
+
+
+def case_attachment_get(*, actor: Actor, case_id: int, attachment_id: int) -> CaseAttachment:
+    """An attachment of a case in scope; internal ones are hidden from the enterprise."""
+    case = case_get(actor=actor, case_id=case_id)
+    qs = CaseAttachment.objects.select_related("file").filter(case=case, pk=attachment_id)
+    if actor.is_enterprise:
+        qs = qs.filter(public=True)
+    attachment = qs.first()
+    if attachment is None:
+        raise NotFound("attachment not found")
+    return attachment
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """Everything the case page and the API detail show, in a fixed number of queries."""
+
+    case: Case
+    events: list[CaseEvent]
+    parts: list[CasePart]
+    pending_extension: Extension | None
+    pending_return: ReturnRequest | None
+    info_requests: list[InfoRequest]
+    actions: list[str]
+    who: set[Party]
+    clock: "ClockView"
+    plain: str
+    enterprise_view: bool
+
+
+@dataclass(frozen=True)
+class ClockView:
+    due: date | None
+    remaining: int | None  # working days; negative when late
+    level: str  # "", "due_soon", "overdue"
+    days: int | None
+
+
+def clock_of(case: Case, *, today: date, cal: WorkCalendar) -> ClockView:
+    due: date | None
+    days: int | None
+    if case.state == S.SUBMITTED:
+        due, days = case.respond_by, deadlines.RESPOND_DAYS
+    elif case.state == S.DISPATCHED:
+        due, days = case.sign_by, deadlines.SIGN_DAYS
+    elif case.state == S.IN_PROGRESS:
+        due, days = case.resolve_by, case.resolve_days
+    else:
+        return ClockView(None, None, "", None)
+    if due is None:
+        return ClockView(None, None, "", days)
+    remaining = deadlines.remaining_workdays(cal, today, due)
+    if today > due:
+        level = "overdue"
+    elif _due_soon(case, today, remaining, days):
+        level = "due_soon"
+    else:
+        level = ""
+    return ClockView(due, remaining, level, days)
+
+
+def _due_soon(case: Case, today: date, remaining: int, days: int | None) -> bool:
+    """≤ 20% of the time left (UX.md §5): the reminder day has come."""
+    if case.state == S.IN_PROGRESS and case.remind_on is not None:
+        return today >= case.remind_on
+    return bool(days) and remaining <= max(0, int((days or 0) * (1 - deadlines.REMIND_AT)))
+
+
+def plain_status(case: Case, *, today: date) -> str:
+    """The enterprise's words for where its request stands (UX.md §3), never internal codes."""
+    dept = case.lead_department.name if case.lead_department_id and case.lead_department else ""
+    due = case.resolve_by if case.state == S.IN_PROGRESS else None
+    if case.state == S.SUBMITTED:
+        return _("已提交，等待受理 · 预计%(day)s前受理") % {"day": cn_date(case.respond_by, today)}
+    if case.state == S.ACCEPTED:
+        return _("已受理，正在安排责任部门")
+    if case.state == S.DISPATCHED:
+        return _("已转交%(dept)s，等待签收") % {"dept": dept}
+    if case.state == S.IN_PROGRESS and case.paused:
+        return _("%(dept)s需要您补充材料，请尽快回复") % {"dept": dept}
+    if case.state == S.IN_PROGRESS:
+        return _("正在办理 · %(dept)s · 预计%(day)s前答复") % {"dept": dept, "day": cn_date(due, today)}
+    if case.state == S.RESOLVED:
+        return _("已办结，请您评价")
+    if case.state == S.CLOSED:
+        return _("已办结")
+    if case.state == S.REJECTED:
+        return _("不予受理")
+    return _("已撤回")
+
+
+def cn_date(day: date | None, today: date) -> str:
+    """2026年12月5日, or 12月5日 within the current year (UX.md §3)."""
+    if day is None:
+        return ""
+    return f"{day.month}月{day.day}日" if day.year == today.year else f"{day.year}年{day.month}月{day.day}日"
+
+
+def case_view(*, actor: Actor, case_id: int) -> CaseView:
+    case = case_get(actor=actor, case_id=case_id)
+    today = local_today()
+    cal = zone_calendar()
+    parts = list(CasePart.objects.filter(case=case, active=True).select_related("department", "handler"))
+    who = case_parties(actor, case)
+    internal = not actor.is_enterprise
+    pending_ext = Extension.objects.filter(case=case, state=RequestState.PENDING).first() if internal else None
+    pending_ret = ReturnRequest.objects.filter(case=case, state=RequestState.PENDING).first() if internal else None
+    return CaseView(
+        case=case,
+        events=case_events(actor=actor, case=case),
+        parts=parts if internal else [],
+        pending_extension=pending_ext,
+        pending_return=pending_ret,
+        info_requests=list(InfoRequest.objects.filter(case=case).order_by("id")),
+        actions=available(case.state, who),
+        who=who,
+        clock=clock_of(case, today=today, cal=cal),
+        plain=plain_status(case, today=today),
+        enterprise_view=actor.is_enterprise,
+    )
+
+
+def department_counts(*, actor: Actor, today: date | None = None) -> dict[str, int]:
+    """The handler's and head's home: to sign, in progress, due soon, overdue, approvals."""
+    today = today or local_today()
+    base = scope_cases(actor).filter(lead_department_id=actor.dept)
+    counts = {
+        "to_sign": base.filter(state=S.DISPATCHED).count(),
+        "in_progress": base.filter(state=S.IN_PROGRESS).count(),
+        "due_soon": base.filter(due_soon_q(today)).count(),
+        "overdue": base.filter(state__in=WORKING, resolve_by__lt=today).count(),
+        "assist": CasePart.objects.filter(department_id=actor.dept, active=True).exclude(state="done").count(),
+    }
+    if actor.role == "dept_head":
+        counts["approvals"] = (
+            Extension.objects.filter(department_id=actor.dept, state=RequestState.PENDING).count()
+            + ReturnRequest.objects.filter(department_id=actor.dept, state=RequestState.PENDING).count()
+        )
+    return counts
+
+
+def approvals(*, actor: Actor) -> tuple[list[Extension], list[ReturnRequest]]:
+    """Pending extensions and returns of the head's department."""
+    if actor.role != "dept_head":
+        return [], []
+    rel = ("case", "case__enterprise", "requested_by")
+    ext = Extension.objects.filter(department_id=actor.dept, state=RequestState.PENDING).select_related(*rel)
+    ret = ReturnRequest.objects.filter(department_id=actor.dept, state=RequestState.PENDING).select_related(
+        *rel
+    )
+    return list(ext.order_by("id")[:200]), list(ret.order_by("id")[:200])
+
+
+def desk_counts(*, actor: Actor, today: date | None = None) -> dict[str, int]:
+    today = today or local_today()
+    qs = scope_cases(actor)
+    return {
+        "submitted": qs.filter(state=S.SUBMITTED).count(),
+        "accepted": qs.filter(state=S.ACCEPTED).count(),
+        "resolved": qs.filter(state=S.RESOLVED).count(),
+        "overdue_response": qs.filter(state=S.SUBMITTED, respond_by__lt=today).count(),
+        "supervised": qs.filter(supervised=True, state__in=OPEN_STATES).count(),
+    }
+
+
+def filing_enterprise(*, actor: Actor, uscc: str) -> Enterprise:
+    """The enterprise a request is filed for: an enterprise user's own (the USCC may be left out),
+    otherwise one in the filer's scope (NotFound outside it)."""
+    if actor.is_enterprise and not uscc:
+        own = scope_enterprises(actor).first()
+        if own is None:
+            raise NotFound("enterprise not found")
+        return own
+    return enterprise_get(actor=actor, uscc=uscc)
