@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "qifu.projects",
     "qifu.linkage",
     "qifu.cases",
+    "qifu.notify",
     "qifu.access",
     "qifu.dashboard",
     "qifu.bench",
@@ -159,6 +160,25 @@ else:
         "filename": str(DATA_DIR / "huey.sqlite3"),
         "immediate": False,
     }
+
+# --- Notifications (PRODUCT.md §2.3): the inbox always; external channels batched (无事不扰) ----
+NOTIFY_CHANNELS = env_list("QIFU_NOTIFY_CHANNELS", ["email"])
+NOTIFY_DIGEST_MINUTES = env_int("QIFU_NOTIFY_DIGEST_MINUTES", 60)
+SMS_URL = env_opt("QIFU_SMS_URL")
+SMS_TOKEN = env_opt("QIFU_SMS_TOKEN")
+WECOM_WEBHOOK = env_opt("QIFU_WECOM_WEBHOOK")
+DEFAULT_FROM_EMAIL = env_str("QIFU_EMAIL_FROM", "qifu@localhost")
+if set(NOTIFY_CHANNELS) - {"email", "sms", "wecom"}:
+    raise ImproperlyConfigured(f"QIFU_NOTIFY_CHANNELS: only email, sms and wecom, not {NOTIFY_CHANNELS}")
+if "sms" in NOTIFY_CHANNELS and not SMS_URL:
+    raise ImproperlyConfigured("QIFU_NOTIFY_CHANNELS has sms: set QIFU_SMS_URL (the SMS gateway)")
+if "wecom" in NOTIFY_CHANNELS and not WECOM_WEBHOOK:
+    raise ImproperlyConfigured("QIFU_NOTIFY_CHANNELS has wecom: set QIFU_WECOM_WEBHOOK (the group robot)")
+if NOTIFY_DIGEST_MINUTES < 0:
+    raise ImproperlyConfigured("QIFU_NOTIFY_DIGEST_MINUTES must be 0 or more")
+if DEBUG:  # development mail lands in var/mail/ instead of an SMTP relay
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "mail"
 
 # --- Identity and sessions (security-policy numbers in one block; tests read them) ------------
 AUTH_USER_MODEL = "accounts.User"

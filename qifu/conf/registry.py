@@ -58,4 +58,22 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("QIFU_ZONE_NAME", "昆山高新区", "The zone's name shown in the top bar."),
     Setting("QIFU_DEMO_PASSWORD", "(generated, printed by seed)", "Password of the demo accounts."),
     Setting("QIFU_LOG_LEVEL", "INFO", "Log level of the JSON logs on stderr."),
+    Setting(
+        "QIFU_NOTIFY_CHANNELS",
+        "email",
+        "External notification channels, comma-separated: email, sms, wecom (the in-app inbox is always on).",
+    ),
+    Setting(
+        "QIFU_NOTIFY_DIGEST_MINUTES",
+        "60",
+        "Non-urgent notifications reach a person at most once per this many minutes per channel, as one digest.",
+    ),
+    Setting("QIFU_EMAIL_FROM", "qifu@localhost", "Sender of notification e-mails (SMTP relay on localhost:25)."),
+    Setting("QIFU_SMS_URL", "(unset)", "SMS gateway URL: POST JSON {phone, text}. Required when sms is a channel."),
+    Setting("QIFU_SMS_TOKEN", "(unset)", "Bearer token for the SMS gateway, if it wants one."),
+    Setting(
+        "QIFU_WECOM_WEBHOOK",
+        "(unset)",
+        "企业微信 group-robot webhook URL of the zone's group. Required when wecom is a channel.",
+    ),
 )
