@@ -109,6 +109,7 @@ def _mount() -> None:
         ("/staff", "qifu.people.api"),
         ("/departments", "qifu.reference.api"),
         ("/cases", "qifu.cases.api"),
+        ("/notifications", "qifu.notify.api"),
     ):
         api.add_router(prefix, import_module(module).router)
 

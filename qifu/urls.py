@@ -19,5 +19,6 @@ urlpatterns = [
     path("enterprises/", include("qifu.enterprises.urls", namespace="enterprises")),
     path("projects/", include("qifu.projects.urls", namespace="projects")),
     path("linkage/", include("qifu.linkage.urls", namespace="linkage")),
+    path("notifications/", include("qifu.notify.urls", namespace="notify")),
     path("", include("qifu.dashboard.urls")),
 ]
