@@ -233,7 +233,7 @@ def _event(
         at=at,
         actor=actor.user if actor else None,
         actor_role=actor.role if actor else "",
-        department_id=actor.dept if actor else None,
+        department_id=actor.department_id if actor else None,
         action=action,
         from_state=from_state,
         to_state=to_state or case.state,
