@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from qifu.accounts.models import User
+from qifu.cases.models import Case, CaseEvent, CaseSequence
 from qifu.enterprises.models import Enterprise
 from qifu.linkage.models import Linkage, TaskForce, TaskForceMember
 from qifu.projects.models import Milestone, Project
@@ -138,4 +139,52 @@ def seed_digest() -> str:
             "duty",
         ),
     )
+    _feed(
+        d,
+        "cases",
+        Case.objects.order_by("number")
+        .values_list(
+            "number",
+            "enterprise__uscc",
+            "category__code",
+            "kind",
+            "urgency",
+            "channel",
+            "title",
+            "text",
+            "state",
+            "lead_department__code",
+            "handler__username",
+            "liaison__username",
+            "filed_by__username",
+            "green_channel",
+            "supervised",
+            "overdue",
+            "paused",
+            "submitted_at",
+            "resolved_at",
+            "respond_by",
+            "sign_by",
+            "resolve_by",
+            "remind_on",
+            "responded_on_time",
+            "signed_on_time",
+            "resolved_on_time",
+            "handling_days",
+            "return_count",
+            "reopen_count",
+            "solved",
+            "satisfaction",
+            "rated_at",
+        )
+        .iterator(chunk_size=5000),
+    )
+    _feed(
+        d,
+        "case_events",
+        CaseEvent.objects.order_by("case__number", "at", "id")
+        .values_list("case__number", "at", "actor__username", "action", "from_state", "to_state", "public", "text")
+        .iterator(chunk_size=5000),
+    )
+    _feed(d, "case_sequence", CaseSequence.objects.order_by("year").values_list("year", "last"))
     return d.hexdigest()

@@ -27,6 +27,8 @@ class Scale:
     backup_share: float  # enterprises with a backup liaison
     history_share: float  # enterprises whose primary liaison changed once (the old link kept as history)
     portal_share: float  # enterprises with a portal account (besides the demo `ent`)
+    cases: int = 0  # requests over the last 24 months (PRODUCT.md §4)
+    rich_timelines: bool = True  # progress notes in the timelines; the city keeps 3-6 events a case
 
 
 SCALES: dict[str, Scale] = {
@@ -48,6 +50,7 @@ SCALES: dict[str, Scale] = {
             backup_share=0.2,
             history_share=0.1,
             portal_share=1.0,
+            cases=60,
         ),
         # The Kunshan High-tech Zone figures: 806 enterprises (415 industrial), 218 projects,
         # 92 cadres + 48 deputies = 140 liaisons, ~80 department handlers.
@@ -66,6 +69,7 @@ SCALES: dict[str, Scale] = {
             backup_share=0.2,
             history_share=0.08,
             portal_share=0.8,
+            cases=3_000,
         ),
         # PRODUCT.md §4: 100,000 enterprises, 20,000 projects, 5,000 staff (the heads below make
         # 2,300 + 1,200 + 1,200 + 140 + 100 + 15 x 4 = 5,000).
@@ -84,6 +88,8 @@ SCALES: dict[str, Scale] = {
             backup_share=0.2,
             history_share=0.08,
             portal_share=0.5,
+            cases=1_000_000,
+            rich_timelines=False,
         ),
     )
 }

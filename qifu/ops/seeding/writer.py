@@ -14,10 +14,11 @@ keys allocated here — safe because the seed only runs on an empty database. Th
 checks every constraint (unique, foreign key, check constraints).
 """
 
+import math
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from itertools import islice
 from typing import Any, Protocol, TypeVar
 
@@ -29,18 +30,30 @@ from django.utils import timezone
 from qifu.accounts.models import User
 from qifu.accounts.roles import ADMIN_ROLES, STAFF_ROLES
 from qifu.audit.services import audit_record
+from qifu.cases.models import (
+    Case,
+    CaseEvent,
+    CasePart,
+    CaseSequence,
+    Extension,
+    InfoRequest,
+    ReturnRequest,
+    SlaNotice,
+)
 from qifu.core.crypto import blind_index, encrypt_field
 from qifu.enterprises.models import Enterprise
 from qifu.enterprises.services import CONTACT_NAME_CTX, CONTACT_PHONE_CTX, normalize_phone
 from qifu.linkage.models import Linkage, TaskForce, TaskForceMember
+from qifu.ops.seeding.cases import CasePlanner, CaseWorld, Cat, TableCalendar, days_to_cover
 from qifu.ops.seeding.people import Dept, People, PeoplePlanner
 from qifu.ops.seeding.projects import ProjectPlanner, ProjectRow, TaskForceRow
 from qifu.ops.seeding.registry import LinkRow, RegistryPlanner
-from qifu.ops.seeding.scales import Scale
+from qifu.ops.seeding.scales import ANCHOR, Scale
 from qifu.people.models import Staff
 from qifu.people.services import PHONE_CTX
 from qifu.projects.models import MILESTONE_ORDER, Milestone, Project
-from qifu.reference.models import Department
+from qifu.reference.models import Category, Department
+from qifu.workcal.calendar import zone_calendar
 
 T = TypeVar("T")
 BATCH = 5_000
@@ -77,6 +90,8 @@ class SeedResult:
     seconds: float = 0.0
     staff_by_role: dict[str, int] = field(default_factory=dict)
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # (username, role, name)
+    cases_by_state: dict[str, int] = field(default_factory=dict)
+    as_of: date | None = None
 
 
 def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -173,8 +188,12 @@ def demo_accounts() -> list[tuple[str, str, str]]:
 
 
 class Writer:
-    def __init__(self, *, scale: Scale, seed: int, encoded_password: str, progress: Progress) -> None:
+    def __init__(
+        self, *, scale: Scale, seed: int, encoded_password: str, progress: Progress, as_of: date | None = None
+    ) -> None:
         self.scale = scale
+        # Case dates count back from this day (the seed's day by default: the open cases' clocks are live).
+        self.as_of = as_of or max(ANCHOR, timezone.localdate())
         self.seed = seed
         self.password = encoded_password
         self.progress = progress
@@ -184,6 +203,7 @@ class Writer:
         self.uid: dict[str, int] = {}
         self.enterprise_ids: list[int] = []
         self.project_ids: list[int] = []
+        self.portal_uid: dict[int, int] = {}  # enterprise index -> its portal user
 
     def _insert(self, model: type[models.Model], rows: list[dict[str, Any]], *, count: bool = True) -> list[int]:
         if model not in self.tables:
@@ -241,6 +261,7 @@ class Writer:
         self._links(links, liaison_uid)
         self._task_forces(planner.task_forces(projects))
         self._portal(registry)
+        self._cases(registry, people, departments, projects, links)
         # Explicit keys leave PostgreSQL's sequences behind: move them past the new rows.
         with connection.cursor() as cursor:
             for statement in connection.ops.sequence_reset_sql(no_style(), list(self.tables)):
@@ -422,21 +443,119 @@ class Writer:
         portal = registry.portal_users()
         t = self._phase("portal users", len(portal))
         for chunk in batched(portal, BATCH):
-            self._insert(
+            ids = self._insert(
                 User,
                 [
                     self._user(p.username, "enterprise", p.name, enterprise_id=self.enterprise_ids[p.enterprise])
                     for p in chunk
                 ],
             )
+            for p, pk in zip(chunk, ids, strict=True):
+                self.portal_uid.setdefault(p.enterprise, pk)
         self.result.counts["users"] += len(portal)
         self.result.counts["enterprise_users"] = len(portal)
         self._done("portal users", t)
 
+    def _case_world(
+        self, registry: RegistryPlanner, people: People, departments: list[Department], projects: list[ProjectRow],
+        links: list[LinkRow],
+    ) -> CaseWorld:  # fmt: skip
+        dept_id = {d.code: d.pk for d in departments}
+        desk_dept = next((d.code for d in departments if d.is_service_desk), departments[0].code)
+        role: dict[int, str] = {}
+        dept_of: dict[int, int | None] = {}
+        for p in people.everyone():
+            role[self.uid[p.username]] = p.role
+            dept_of[self.uid[p.username]] = dept_id.get(p.department or "")
+        role.update(dict.fromkeys(self.portal_uid.values(), "enterprise"))
+        liaison_uid = [self.uid[p.username] for p in people.liaisons]
+        primary: list[list[tuple[date, date | None, int]]] = [[] for _ in self.enterprise_ids]
+        for link in links:
+            if link.project is None and link.role == "primary":
+                primary[link.enterprise].append((link.started_on, link.ended_on, liaison_uid[link.liaison]))
+        for own in primary:
+            own.sort()
+        owned: dict[int, list[int]] = {}
+        for k, project in enumerate(projects):
+            owned.setdefault(project.enterprise, []).append(self.project_ids[k])
+        categories = [
+            Cat(c.code, c.pk, c.department.code, c.days)
+            for c in Category.objects.filter(active=True).select_related("department").order_by("sort", "code")
+        ]
+        mine = registry.by_liaison[0]
+        return CaseWorld(
+            as_of=self.as_of,
+            cal=TableCalendar.over(zone_calendar(), *days_to_cover(self.as_of)),
+            categories=categories,
+            dept_id=dept_id,
+            dept_name={d.code: d.name for d in departments},
+            desk_dept=desk_dept,
+            handlers={code: [self.uid[p.username] for p in ps] for code, ps in people.handlers.items()},
+            heads={code: self.uid[ps[0].username] for code, ps in people.heads.items() if ps},
+            desk=[self.uid[p.username] for p in people.desk],
+            leaders=[self.uid[p.username] for p in people.leaders],
+            user_role=role,
+            user_dept=dept_of,
+            enterprise_ids=self.enterprise_ids,
+            weights=[math.sqrt(n) for n in registry.facts.employees],
+            taiwan=[o == "taiwan" for o in registry.facts.ownership],
+            links=primary,
+            portal=self.portal_uid,
+            projects=owned,
+            demo_enterprise=mine[0],
+            demo_neighbours=mine[1:4],
+        )
 
-def seed_zone(*, scale: Scale, seed: int, encoded_password: str, progress: Progress | None = None) -> SeedResult:
+    def _cases(
+        self, registry: RegistryPlanner, people: People, departments: list[Department], projects: list[ProjectRow],
+        links: list[LinkRow],
+    ) -> None:  # fmt: skip
+        if not self.scale.cases or not self.enterprise_ids:
+            return
+        world = self._case_world(registry, people, departments, projects, links)
+        planner = CasePlanner(total=self.scale.cases, seed=self.seed, world=world, rich=self.scale.rich_timelines)
+        t = self._phase("cases", self.scale.cases)
+        n = dict.fromkeys(("cases", "case_events", "case_parts", "extensions", "return_requests"), 0)
+        n.update(info_requests=0, sla_notices=0)
+        children: list[tuple[type[models.Model], str, str]] = [
+            (CaseEvent, "events", "case_events"),
+            (CasePart, "parts", "case_parts"),
+            (Extension, "extensions", "extensions"),
+            (ReturnRequest, "returns", "return_requests"),
+            (InfoRequest, "infos", "info_requests"),
+            (SlaNotice, "notices", "sla_notices"),
+        ]
+        for chunk in batched(planner.plan(), BATCH):
+            ids = self._insert(Case, [p.case for p in chunk])
+            n["cases"] += len(ids)
+            for model, attr, key in children:
+                rows = []
+                for pk, planned in zip(ids, chunk, strict=True):
+                    for row in getattr(planned, attr):
+                        row["case_id"] = pk
+                        rows.append(row)
+                if rows:
+                    self._insert(model, rows, count=False)
+                    n[key] += len(rows)
+        self._insert(
+            CaseSequence, [{"year": year, "last": last} for year, last in sorted(planner.sequence.items())], count=False
+        )
+        self.result.counts.update(n)
+        self.result.cases_by_state = dict(sorted(planner.counts.items()))
+        self.result.as_of = self.as_of
+        self._done("cases", t)
+
+
+def seed_zone(
+    *,
+    scale: Scale,
+    seed: int,
+    encoded_password: str,
+    progress: Progress | None = None,
+    as_of: date | None = None,
+) -> SeedResult:
     """Fill an EMPTY database with the demo zone (all or nothing). Raises SeedError otherwise."""
     with transaction.atomic():
         return Writer(
-            scale=scale, seed=seed, encoded_password=encoded_password, progress=progress or NoProgress()
+            scale=scale, seed=seed, encoded_password=encoded_password, progress=progress or NoProgress(), as_of=as_of
         ).run()

@@ -23,6 +23,7 @@ KEYS = {
     "policies",
 }
 STAFF_KINDS = {"cadre", "deputy", "handler", "dept_head", "desk", "leader"}
+STATES = ["submitted", "accepted", "dispatched", "in_progress", "resolved", "closed", "rejected", "withdrawn"]
 
 
 def stats_json() -> dict[str, Any]:
@@ -40,7 +41,7 @@ def test_empty_database_has_every_key_at_zero():
     assert set(stats) == KEYS
     assert stats["staff"] == dict.fromkeys(STAFF_KINDS, 0)
     assert stats["enterprises"] == stats["projects"] == stats["enterprises_without_liaison"] == 0
-    assert stats["cases"] == {}
+    assert stats["cases"] == dict.fromkeys(STATES, 0)
     assert stats["visits"] == stats["policies"] == 0
 
 
@@ -81,6 +82,9 @@ def test_counts_after_seeding_the_small_scale(settings, tmp_path):
     assert stats["staff"]["cadre"] == small.cadres
     assert stats["staff"]["deputy"] == small.deputies
     assert stats["enterprises_without_liaison"] == 0
+    assert list(stats["cases"]) == STATES
+    assert sum(stats["cases"].values()) == small.cases
+    assert stats["cases"]["closed"] > 0 and stats["cases"]["in_progress"] > 0
 
 
 def test_apps_not_installed_yet_count_as_empty():

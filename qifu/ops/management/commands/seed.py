@@ -1,6 +1,7 @@
 """`qifu seed --scale small|zone|city [--seed N]`: a deterministic demo zone in an empty database."""
 
 import sys
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -53,7 +54,23 @@ def summary_lines(result: SeedResult) -> list[str]:
         f"  linkages      {c['linkages']:>8,}",
         f"  task forces   {c['task_forces']:>8,}  (members {c['task_force_members']:,})",
         f"  users         {c['users']:>8,}  (enterprise portal {c['enterprise_users']:,})",
+        *case_lines(result),
         f"  time by phase: {phases}",
+    ]
+
+
+def case_lines(result: SeedResult) -> list[str]:
+    c = result.counts
+    if not c.get("cases"):
+        return []
+    states = ", ".join(f"{state} {n:,}" for state, n in result.cases_by_state.items())
+    rows = (
+        f"events {c['case_events']:,}, assisting parts {c['case_parts']:,}, extensions {c['extensions']:,}, "
+        f"returns {c['return_requests']:,}, info requests {c['info_requests']:,}, deadline notices {c['sla_notices']:,}"
+    )
+    return [
+        f"  cases         {c['cases']:>8,}  ({states}; as of {result.as_of})",
+        f"                          ({rows})",
     ]
 
 
@@ -71,6 +88,11 @@ class Command(BaseCommand):
             help="small (tests), zone (806 enterprises) or city (100,000)",
         )
         parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+        parser.add_argument(
+            "--as-of",
+            type=date.fromisoformat,
+            help="the day the case timelines run up to (YYYY-MM-DD; default today): same seed and day, same rows",
+        )
         parser.add_argument("--no-progress", action="store_true", help="no progress bars on stderr")
         parser.add_argument(
             "--digest", action="store_true", help="print a digest of the seeded rows (determinism check)"
@@ -91,7 +113,9 @@ class Command(BaseCommand):
         encoded = make_password(password)  # hashed once, shared by every seeded user (see writer.py)
         progress = TqdmProgress(disable=True if options["no_progress"] else None)
         try:
-            result = seed_zone(scale=scale, seed=options["seed"], encoded_password=encoded, progress=progress)
+            result = seed_zone(
+                scale=scale, seed=options["seed"], encoded_password=encoded, progress=progress, as_of=options["as_of"]
+            )
         except SeedError as exc:
             raise CommandError(str(exc)) from exc
         stored = demo_password_store(settings.DATA_DIR, password)

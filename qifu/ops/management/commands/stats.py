@@ -2,9 +2,9 @@
 
 The JSON keys are a stable interface: {"enterprises", "industrial_enterprises", "projects",
 "staff": {kind: n}, "enterprises_without_liaison", "cases": {state: n}, "visits", "policies"}.
-Cases, visits and policies belong to apps that may not be installed yet; their figures are read
-through the app registry (`cases.Case` with a `state` field, `visits.Visit`, `policies.Policy`)
-and are empty or 0 until those apps exist.
+`cases` names every state of taxonomy.yaml (0 when none). Visits and policies belong to apps that
+may not be installed yet; they are read through the app registry (`visits.Visit`,
+`policies.Policy`) and are 0 until those apps exist.
 """
 
 import json
@@ -16,6 +16,7 @@ from django.db.models import Count, Model
 
 from qifu.accounts.models import User
 from qifu.accounts.roles import Role
+from qifu.cases.models import Case, CaseState
 from qifu.enterprises.models import Enterprise
 from qifu.projects.models import Project
 
@@ -41,11 +42,9 @@ def zone_stats() -> dict[str, Any]:
         User.objects.filter(role__in=STAFF_KINDS, is_active=True).values_list("role").annotate(n=Count("id")).order_by()
     ):
         staff[role] = n
-    cases: dict[str, int] = {}
-    case_model = optional_model("cases.Case")
-    if case_model is not None:
-        rows = case_model._default_manager.values_list("state").annotate(n=Count("pk")).order_by("state")
-        cases = {str(state): int(n) for state, n in rows}
+    cases = dict.fromkeys((str(state) for state in CaseState.values), 0)  # the lifecycle order
+    for state, n in Case.objects.values_list("state").annotate(n=Count("pk")).order_by():
+        cases[str(state)] = int(n)
     visit_model = optional_model("visits.Visit")
     policy_model = optional_model("policies.Policy")
     return {
@@ -88,7 +87,7 @@ class Command(BaseCommand):
         lines.append(("工作人员", sum(stats["staff"].values())))
         lines += [(f"  {role_names[kind]} ({kind})", n) for kind, n in stats["staff"].items()]
         lines.append(("诉求", sum(stats["cases"].values())))
-        lines += [(f"  {state}", n) for state, n in stats["cases"].items()]
+        lines += [(f"  {CaseState(state).label} ({state})", n) for state, n in stats["cases"].items()]
         lines += [(LABELS["visits"], stats["visits"]), (LABELS["policies"], stats["policies"])]
         for label, n in lines:
             pad = 28 - sum(2 if ord(ch) > 0x2E80 else 1 for ch in label)  # CJK characters are two columns wide
