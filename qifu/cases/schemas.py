@@ -42,14 +42,30 @@ class CaseIn(Schema):
 
 
 class ActionIn(Schema):
-    """`{"action": name, …}`; the other keys depend on the action (PRODUCT.md §3)."""
+    """`{"action": name, …}`; which other keys an action reads is listed in PRODUCT.md §3."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="forbid")
 
     action: str = Field(max_length=32)
+    reason: str | None = Field(None, description="reject, return, withdraw, deny_*")
+    answer: str | None = Field(None, description="answer, resolve, provide_info, assist_reply")
+    lead: str | None = Field(None, max_length=16, description="dispatch: lead department code")
+    assist: list[str] | None = Field(None, max_length=6, description="dispatch: assisting department codes")
+    category: str | None = Field(None, max_length=32, description="accept/dispatch: set the category")
+    green_channel: bool | None = Field(None, description="accept/dispatch: 绿色通道")
+    is_common: bool | None = Field(None, description="accept/dispatch: a common problem")
+    handler: str | None = Field(None, max_length=150, description="assign: username of a handler")
+    note: str | None = Field(None, description="progress, supervise, close")
+    public: bool | None = Field(None, description="progress/message: false = internal note")
+    question: str | None = Field(None, description="request_info")
+    days: int | None = Field(None, description="request_extension: working days")
+    solved: str | None = Field(None, description="rate: solved, partly_solved, not_solved")
+    satisfaction: str | None = Field(None, description="rate: satisfied, basically_satisfied, dissatisfied")
+    comment: str | None = Field(None, description="rate")
+    text: str | None = Field(None, description="message")
 
     def payload(self) -> dict[str, Any]:
-        return dict(self.model_extra or {})
+        return self.model_dump(exclude_unset=True, exclude={"action"})
 
 
 class MessageIn(Schema):

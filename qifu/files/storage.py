@@ -14,7 +14,7 @@ import contextlib
 import hashlib
 import os
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +26,7 @@ FILE_MODE = 0o600
 DIR_MODE = 0o700
 _OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
 
-_pending: ContextVar[set[Path] | None] = ContextVar("qifu_files_pending", default=None)
+_pending: ContextVar[dict[Path, Callable[[], None]] | None] = ContextVar("qifu_files_pending", default=None)
 
 
 class TooLarge(Exception):
@@ -88,18 +88,30 @@ def track_until_commit(path: Path) -> None:
     pending = _pending.get()
     if pending is None:
         return
-    pending.add(path)
-    transaction.on_commit(lambda: pending.discard(path))
+
+    def committed() -> None:
+        pending.pop(path, None)
+
+    pending[path] = committed
+    transaction.on_commit(committed)
 
 
 @contextlib.contextmanager
 def pending_files_scope() -> Iterator[None]:
-    """Delete, when the block ends, the files stored in it whose transaction did not commit."""
-    pending: set[Path] = set()
+    """Delete, when the block ends, the files stored in it whose transaction did not commit.
+
+    When the block ends while a transaction is still open around it (a test's transaction, or
+    ATOMIC_REQUESTS), a file whose on-commit hook is still queued may yet be committed and is left
+    alone; one whose hook was dropped with a rolled-back savepoint is deleted.
+    """
+    pending: dict[Path, Callable[[], None]] = {}
     token = _pending.set(pending)
     try:
         yield
     finally:
         _pending.reset(token)
-        for path in pending:
-            remove_quietly(path)
+        connection = transaction.get_connection()
+        queued = {id(hook) for _sids, hook, *_rest in connection.run_on_commit} if connection.in_atomic_block else set()
+        for path, hook in list(pending.items()):
+            if id(hook) not in queued:
+                remove_quietly(path)

@@ -8,17 +8,28 @@ from django.test import Client
 from qifu.accounts.services import token_cache_clear, token_create
 from qifu.cases.models import Case, CaseAttachment, CaseEvent
 from qifu.cases.tests.conftest import act, drive, file
+from qifu.files.tests.samples import exe_bytes, pdf_bytes
 
 API = "/api/v1/cases"
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
+PDF = pdf_bytes()
+EXE = exe_bytes()
 
 
 def test_an_enterprise_files_for_itself_and_gets_the_case(cast, api_as) -> None:
     response = api_as(cast.ent_a).post(API, {"category": "utilities", "title": "用电增容", "text": "新厂房需增容"})
     assert response.status_code == 201, response.content
     body = response.json()
-    for key in ("id", "number", "state", "category", "lead_department", "overdue", "supervised", "deadlines", "timeline"):
+    for key in (
+        "id",
+        "number",
+        "state",
+        "category",
+        "lead_department",
+        "overdue",
+        "supervised",
+        "deadlines",
+        "timeline",
+    ):
         assert key in body
     assert body["state"] == "submitted" and body["category"] == "utilities"
     assert body["enterprise"] == cast.a.uscc and body["number"].startswith("QF-")
@@ -119,14 +130,16 @@ def _upload(user, case_id: int, name: str, content: bytes, public: str = "true")
     )
 
 
-def test_attachments_upload_and_download_with_permission(cast, tmp_path, settings) -> None:
-    settings.QIFU_FILES_DIR = str(tmp_path)
+def test_attachments_upload_and_download_with_permission(cast, django_capture_on_commit_callbacks) -> None:
     case = drive(cast, "in_progress")
-    ok = _upload(cast.ent_a, case.pk, "营业执照.pdf", PDF)
+    # the test's transaction never commits: run the on-commit hooks that keep the stored files
+    with django_capture_on_commit_callbacks(execute=True):
+        ok = _upload(cast.ent_a, case.pk, "营业执照.pdf", PDF)
     assert ok.status_code == 201, ok.content
     att = ok.json()["attachments"][0]
     assert att["name"] == "营业执照.pdf" and att["content_type"] == "application/pdf"
-    internal = _upload(cast.jfj_handler, case.pk, "内部.pdf", PDF, public="false")
+    with django_capture_on_commit_callbacks(execute=True):
+        internal = _upload(cast.jfj_handler, case.pk, "内部.pdf", PDF, public="false")
     internal_att = internal.json()["attachments"][0]
     token = token_create(user=cast.ent_a)
     got = Client().get(att["url"], headers={"Authorization": f"Bearer {token}"})
@@ -140,31 +153,36 @@ def test_attachments_upload_and_download_with_permission(cast, tmp_path, setting
     assert other.status_code == 404
 
 
+def _stored_files(root) -> list:  # type: ignore[no-untyped-def]
+    return [p for p in root.rglob("*") if p.is_file()]
+
+
 def test_an_executable_renamed_pdf_is_refused_and_nothing_changes(cast, tmp_path, settings) -> None:
-    settings.QIFU_FILES_DIR = str(tmp_path)
+    settings.FILES_DIR = tmp_path
     case = drive(cast, "in_progress")
     events = CaseEvent.objects.filter(case=case).count()
     response = _upload(cast.ent_a, case.pk, "合同.pdf", EXE)
     assert response.status_code == 422 and response.json()["code"] == "file_type_not_allowed"
     assert CaseEvent.objects.filter(case=case).count() == events
     assert not CaseAttachment.objects.exists()
-    assert not any(tmp_path.rglob("*.*")) and not [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert not _stored_files(tmp_path)
 
 
 def test_a_25_mb_upload_is_refused(cast, tmp_path, settings) -> None:
-    settings.QIFU_FILES_DIR = str(tmp_path)
+    settings.FILES_DIR = tmp_path
     case = drive(cast, "in_progress")
     response = _upload(cast.ent_a, case.pk, "大文件.pdf", PDF + b"0" * (25 * 1024 * 1024))
     assert response.status_code in (413, 422)
     assert response.json()["code"] == "file_too_large"
     assert not CaseAttachment.objects.exists()
+    assert not _stored_files(tmp_path)
 
 
 def test_an_out_of_scope_upload_is_404(cast, tmp_path, settings) -> None:
-    settings.QIFU_FILES_DIR = str(tmp_path)
+    settings.FILES_DIR = tmp_path
     case = drive(cast, "in_progress")
     assert _upload(cast.ent_b, case.pk, "x.pdf", PDF).status_code == 404
-    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert not _stored_files(tmp_path)
 
 
 def test_list_filters_and_a_fixed_number_of_queries(cast, api_as, django_assert_max_num_queries) -> None:
