@@ -168,6 +168,24 @@ PAGE_PROBES: list[Probe] = [
     Probe("project_list_page_q", "get", lambda t: f"/projects/?q={t.project}", "hidden", transport="page"),
     Probe("my_enterprises_page", "get", lambda t: "/enterprises/mine/", "hidden", transport="page"),
     Probe("home_page", "get", lambda t: "/", "hidden", transport="page"),
+    Probe("case_page", "get", lambda t: f"/cases/{t.case_id}/", "404", transport="page"),
+    Probe("case_updates", "get", lambda t: f"/cases/{t.case_id}/updates/?after=0", "404", transport="page"),
+    Probe("case_attachment_page", "get", lambda t: f"/cases/{t.case_id}/attachments/1/", "404", transport="page"),
+    Probe("my_requests_page", "get", lambda t: "/cases/mine/", "hidden", transport="page"),
+    Probe(
+        "filing_enterprise_options",
+        "get",
+        lambda t: f"/cases/new/enterprises/?enterprise={t.uscc}",
+        "hidden",
+        transport="page",
+    ),
+    Probe(
+        "filing_enterprise_by_name",
+        "get",
+        lambda t: f"/cases/new/enterprises/?enterprise={t.name}",
+        "hidden",
+        transport="page",
+    ),
 ]
 PROBES: list[Probe] = API_PROBES + PAGE_PROBES
 
@@ -294,6 +312,7 @@ def test_in_scope_control_case(world, db, role):
         assert api.get(f"{API}/enterprises", {"phone": target.phone}).json()["count"] == 1
         assert api.get(f"{API}/cases/{target.case_id}").status_code == 200
         assert api.get(f"{API}/cases", {"enterprise": target.uscc}).json()["count"] == 1
+        assert _page_client(getattr(world.cast, role)).get(f"/cases/{target.case_id}/").status_code == 200
 
 
 # Enterprise-scoped operations that reach no existing object: creating an enterprise names no one else's.
