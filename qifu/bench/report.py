@@ -6,7 +6,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from qifu.bench.scenarios import BASELINE, CHECKS, BatchResult, Check, LoadResult, Results
+from qifu.bench.scenarios import BASELINE, CHECKS, BatchResult, Check, LoadResult, Results, TimedResult
 
 
 def document(
@@ -47,6 +47,10 @@ def table(results: Results, skipped: Mapping[str, str] | None = None) -> str:
     for name, result in results.items():
         if isinstance(result, BatchResult):
             notes.append((name, f"{result.seconds:.1f} s (batch job)"))
+            continue
+        if isinstance(result, TimedResult):
+            counted = f", {result.rows:,} rows" if result.rows is not None else ""
+            notes.append((name, f"{result.seconds:.2f} s (one request{counted}, {result.bytes / 1e6:.1f} MB)"))
             continue
         rows.append(
             [

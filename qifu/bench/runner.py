@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import sys
 import time
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +25,8 @@ from qifu.bench.scenarios import (
     Result,
     Samples,
     Scenario,
+    Timed,
+    TimedResult,
     select,
 )
 from qifu.bench.server import Server, ServerConfig, request, session_cookie, terminate_on_sigterm
@@ -57,7 +61,7 @@ class Credentials:
         self.env, self.server = env, server
         self._cache: dict[tuple[Auth, str], str | BenchError] = {}
 
-    def headers(self, item: Scenario) -> dict[str, str]:
+    def headers(self, item: Scenario | Timed) -> dict[str, str]:
         if item.auth is Auth.NONE:
             return {}
         key = (item.auth, item.user)
@@ -112,6 +116,34 @@ def _run_load(
     return result
 
 
+def xlsx_rows(body: bytes) -> int | None:
+    """Data rows of the first sheet of an xlsx download (header excluded); None if it is not one."""
+    try:
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(body), read_only=True)
+        rows = sum(1 for _ in book.worksheets[0].iter_rows(values_only=True))
+        book.close()
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError):
+        return None
+    return max(0, rows - 1)
+
+
+def _run_timed(item: Timed, server: Server, creds: Credentials, samples: Samples) -> Result:
+    """One request, timed from sending it to its last byte (the server streams a download)."""
+    path = item.path(samples)
+    if not path:
+        raise BenchError("no sample data for its path (empty database?)")
+    headers = creds.headers(item)
+    started = time.monotonic()
+    answer = request(server.port, item.method, path, headers=headers)
+    seconds = time.monotonic() - started
+    server.check_alive()
+    if answer.status not in item.expect:
+        raise BenchError(f"{item.method} {path} answered {answer.status}: {answer.body[:160].decode(errors='replace')}")
+    return TimedResult(seconds=seconds, bytes=len(answer.body), rows=xlsx_rows(answer.body))
+
+
 def _run_batch(item: Batch, env: BenchEnv, samples: Samples) -> Result:
     argv = item.argv(samples)
     started = time.monotonic()
@@ -127,8 +159,9 @@ def median_run(results: list[Result]) -> Result:
     loads = sorted((r for r in results if isinstance(r, LoadResult)), key=lambda r: r.rps)
     if loads:
         return dataclasses.replace(loads[(len(loads) - 1) // 2], errors=sum(r.errors for r in loads))
-    batches = sorted((r for r in results if isinstance(r, BatchResult)), key=lambda r: r.seconds)
-    return batches[(len(batches) - 1) // 2]
+    timings: list[BatchResult | TimedResult] = [r for r in results if isinstance(r, BatchResult | TimedResult)]
+    timings.sort(key=lambda r: r.seconds)
+    return timings[(len(timings) - 1) // 2]
 
 
 def run(opts: Options, say: Callable[[str], None] | None = None) -> Outcome:
@@ -165,7 +198,7 @@ def run(opts: Options, say: Callable[[str], None] | None = None) -> Outcome:
 
 
 def _run_all(
-    opts: Options, env: BenchEnv, items: list[Scenario | Batch], outcome: Outcome, note: Callable[[str], None]
+    opts: Options, env: BenchEnv, items: list[Scenario | Batch | Timed], outcome: Outcome, note: Callable[[str], None]
 ) -> None:
     with terminate_on_sigterm():
         seconds = env.prepare_database(rebuild=opts.rebuild, seed=opts.seed, say=note)
@@ -188,6 +221,8 @@ def _run_all(
                 try:
                     if isinstance(item, Batch):
                         result = _run_batch(item, env, samples)
+                    elif isinstance(item, Timed):
+                        result = _run_timed(item, server, creds, samples)
                     else:
                         result = _run_load(item, server, env, creds, samples, opts)
                 except BenchError as exc:

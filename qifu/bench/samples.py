@@ -72,5 +72,56 @@ def sample_names(n: int) -> list[str]:
     return [fragment for fragment in (name_fragment(name) for name in names) if fragment]
 
 
+@sampler("case_ids")
+def sample_case_ids(n: int) -> list[str]:
+    from qifu.cases.models import Case
+
+    top = Case.objects.order_by("-id").values_list("id", flat=True).first()
+    if top is None:
+        return []
+    # Evenly spaced ids over the whole ledger (ids are dense: the seed writes them in filing order).
+    step = max(1, top // n)
+    return [str(pk) for pk in Case.objects.filter(id__in=range(1, top + 1, step)).values_list("id", flat=True)[:n]]
+
+
+@sampler("months")
+def sample_months(n: int) -> list[str]:
+    """The last three months with cases, YYYY-MM (the assessment's period)."""
+    from django.utils import timezone
+
+    from qifu.cases.models import Case
+
+    last = Case.objects.order_by("-id").values_list("submitted_at", flat=True).first()
+    if last is None:
+        return []
+    day = timezone.localdate(last)
+    months = []
+    for back in range(3):
+        year, month = divmod(day.year * 12 + day.month - 1 - back, 12)
+        months.append(f"{year:04d}-{month + 1:02d}")
+    return months[:n]
+
+
+EXPORT_ROWS = 10_000
+
+
+@sampler("export_10k")
+def sample_export_10k(n: int) -> list[str]:
+    """The ledger export path whose filing-date range selects about 10,000 cases (all of them when
+    there are fewer): ids follow the filing order, so the 10,000th newest case gives the start."""
+    from django.utils import timezone
+
+    from qifu.cases.models import Case
+
+    newest = Case.objects.order_by("-id").values_list("submitted_at", flat=True)
+    last = newest.first()
+    if last is None:
+        return []
+    first = newest[EXPORT_ROWS - 1 : EXPORT_ROWS].first() or Case.objects.order_by("id")[0].submitted_at
+    since, until = timezone.localdate(first), timezone.localdate(last)
+    # The days in between hold ~10,000 cases; the first day may add part of a day more.
+    return [f"/cases/export.xlsx?since={since.isoformat()}&until={until.isoformat()}"]
+
+
 def collect(n: int = SAMPLE_SIZE) -> dict[str, list[str]]:
     return {key: fn(n) for key, fn in SAMPLERS.items()}

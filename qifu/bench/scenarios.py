@@ -2,11 +2,13 @@
 
 A load scenario is a name, a method, a path builder over the sampled data, an auth kind and an
 optional body; registering one is a single `scenario(...)` call. A batch scenario runs a `qifu`
-command once against the bench database and reports `{"seconds"}`. Checks are the targets the
-bench prints PASS/FAIL lines for.
+command once against the bench database and reports `{"seconds"}`. A timed scenario sends one
+request to the server (a large download, say) and reports `{"seconds", "bytes", "rows"}`. Checks
+are the targets the bench prints PASS/FAIL lines for.
 
     scenario("case_list", paths=lambda s: ["/api/v1/cases?limit=20"], auth=Auth.TOKEN)
     batch("sla_run", argv=lambda s: ["sla", "run"])
+    timed("ledger_export", path=lambda s: "/cases/export.xlsx", auth=Auth.SESSION, user="desk")
 
 Path builders receive the samples (`qifu bench_sample`, see samples.py: "parks", "usccs",
 "names", ...) and return URL-encoded paths; wrk cycles through them. A builder that returns no
@@ -15,6 +17,7 @@ path (e.g. an empty database) skips its scenario with a message.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -60,6 +63,19 @@ class Batch:
 
 
 @dataclass(frozen=True)
+class Timed:
+    """One request to the production server, timed from sending it to the last byte received."""
+
+    name: str
+    path: Callable[[Samples], str | None]
+    auth: Auth = Auth.NONE
+    user: str = "leader"
+    expect: tuple[int, ...] = (200,)
+    description: str = ""
+    method: str = "GET"
+
+
+@dataclass(frozen=True)
 class LoadResult:
     requests: int
     seconds: float
@@ -101,7 +117,20 @@ class BatchResult:
         return {"seconds": round(self.seconds, 2)}
 
 
-Result = LoadResult | BatchResult
+@dataclass(frozen=True)
+class TimedResult:
+    seconds: float
+    bytes: int
+    rows: int | None = None  # data rows of a spreadsheet download (header excluded)
+
+    def as_json(self) -> dict[str, float | int]:
+        doc: dict[str, float | int] = {"seconds": round(self.seconds, 3), "bytes": self.bytes}
+        if self.rows is not None:
+            doc["rows"] = self.rows
+        return doc
+
+
+Result = LoadResult | BatchResult | TimedResult
 Results = Mapping[str, Result]
 
 
@@ -113,9 +142,10 @@ class Check:
     evaluate: Callable[[Results], tuple[bool | None, str]]
 
 
-_T = TypeVar("_T", Scenario, Batch)
+_T = TypeVar("_T", Scenario, Batch, Timed)
+Item = Scenario | Batch | Timed
 
-REGISTRY: dict[str, Scenario | Batch] = {}
+REGISTRY: dict[str, Item] = {}
 CHECKS: list[Check] = []
 BASELINE = "baseline"
 
@@ -151,6 +181,19 @@ def batch(name: str, *, argv: Callable[[Samples], list[str]], description: str =
     return _register(Batch(name=name, argv=argv, description=description))
 
 
+def timed(
+    name: str,
+    *,
+    path: Callable[[Samples], str | None],
+    auth: Auth = Auth.NONE,
+    user: str = "leader",
+    expect: tuple[int, ...] = (200,),
+    description: str = "",
+) -> Timed:
+    """Register a timed single request."""
+    return _register(Timed(name=name, path=path, auth=auth, user=user, expect=expect, description=description))
+
+
 def check(label: str) -> Callable[[Callable[[Results], tuple[bool | None, str]]], Check]:
     """Decorator registering a target check."""
 
@@ -171,7 +214,7 @@ def _register(item: _T) -> _T:
     return item
 
 
-def select(names: Sequence[str] | None) -> list[Scenario | Batch]:
+def select(names: Sequence[str] | None) -> list[Item]:
     """The scenarios to run, in registry order; the baseline is always included."""
     if not names:
         return list(REGISTRY.values())
@@ -231,6 +274,70 @@ scenario(
 )
 
 
+# --- The ledger (issue 3): filing, the work queues, the case page, the assessment, the export ---
+def case_body(samples: Samples) -> str:
+    """The desk files for an enterprise (a bearer token; the USCC names the enterprise)."""
+    usccs = samples.get("usccs") or [""]
+    return json.dumps(
+        {
+            "enterprise": usccs[len(usccs) // 2],
+            "category": "utilities",
+            "kind": "help",
+            "urgency": "normal",
+            "channel": "phone",
+            "title": "压测：厂区用电增容",
+            "text": "我司新厂房投产需要增容用电约800千伏安，请协调供电公司加快办理。（qifu bench）",
+        },
+        ensure_ascii=False,
+    )
+
+
+scenario(
+    "case_create",
+    paths=lambda s: ["/api/v1/cases"],
+    auth=Auth.TOKEN,
+    method="POST",
+    body=case_body,
+    user="desk",
+    expect=(201,),
+    description="file a case (POST /api/v1/cases) as the service desk: cases per second",
+)
+scenario(
+    "department_inbox",
+    paths=lambda s: [f"/cases/inbox/?tab={tab}" for tab in ("to_sign", "in_progress", "due_soon", "overdue")],
+    auth=Auth.SESSION,
+    user="jfj_handler",
+    description="the department inbox page (HTML), its four tabs, as a handler of the Economic Development Bureau",
+)
+scenario(
+    "ledger",
+    paths=lambda s: ["/cases/"],
+    auth=Auth.SESSION,
+    user="desk",
+    description="the zone ledger (HTML), first page, as the service desk",
+)
+scenario(
+    "case_page",
+    paths=each("case_ids", "/cases/{}/"),
+    auth=Auth.SESSION,
+    user="desk",
+    description="one case page (HTML, timeline and actions) as the service desk, ids spread over the ledger",
+)
+scenario(
+    "assessment",
+    paths=each("months", "/api/v1/metrics/assessment?period={}"),
+    auth=Auth.TOKEN,
+    description="the assessment by department for a month (API) as the leader",
+)
+timed(
+    "ledger_export_10k",
+    path=lambda s: next(iter(s.get("export_10k", ())), None),
+    auth=Auth.SESSION,
+    user="desk",
+    description="one Excel export of the ledger filtered to ~10,000 cases (filing dates), as the service desk",
+)
+
+
 # --- Targets (PRODUCT.md §4: stated for the city scale, checked at every scale) ---------------
 P95_LIMIT_MS = 50.0
 LIST_SHARE_OF_BASELINE = 0.15
@@ -251,6 +358,43 @@ def _list_share(results: Results) -> tuple[bool | None, str]:
         return None, "not measured"
     share = result.rps / base.rps
     return share >= LIST_SHARE_OF_BASELINE, f"{result.rps:.0f} rps = {share:.0%} of {base.rps:.0f}"
+
+
+CASE_CREATE_RPS = 300.0
+PAGE_P95_MS = 200.0  # a page answers within a fifth of a second for 95 requests in 100
+ASSESSMENT_P95_MS = 500.0  # a month's rates over every department
+EXPORT_SECONDS = 5.0
+
+
+@check(f"case_create ≥ {CASE_CREATE_RPS:g} cases/s")
+def _case_create(results: Results) -> tuple[bool | None, str]:
+    result = results.get("case_create")
+    if not isinstance(result, LoadResult):
+        return None, "not measured"
+    return result.rps >= CASE_CREATE_RPS and not result.errors, f"{result.rps:.0f} cases/s, {result.errors} errors"
+
+
+def _p95_check(name: str, limit: float) -> None:
+    @check(f"{name} p95 ≤ {limit:g} ms")
+    def evaluate(results: Results) -> tuple[bool | None, str]:
+        result = results.get(name)
+        if not isinstance(result, LoadResult):
+            return None, "not measured"
+        return result.p95_ms <= limit, f"p95 {result.p95_ms:.1f} ms, {result.rps:.0f} rps"
+
+
+for _name in ("department_inbox", "ledger", "case_page"):
+    _p95_check(_name, PAGE_P95_MS)
+_p95_check("assessment", ASSESSMENT_P95_MS)
+
+
+@check(f"ledger_export_10k ≤ {EXPORT_SECONDS:g} s")
+def _export(results: Results) -> tuple[bool | None, str]:
+    result = results.get("ledger_export_10k")
+    if not isinstance(result, TimedResult):
+        return None, "not measured"
+    rows = f", {result.rows:,} rows" if result.rows is not None else ""
+    return result.seconds <= EXPORT_SECONDS, f"{result.seconds:.2f} s{rows}, {result.bytes / 1e6:.1f} MB"
 
 
 @check("no errors in any scenario")

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from qifu.bench import report, runner, wrk
 from qifu.bench.environment import SCALES
-from qifu.bench.scenarios import REGISTRY, Batch, BenchError
+from qifu.bench.scenarios import REGISTRY, Batch, BenchError, Timed
 from qifu.bench.server import ServerConfig
 
 
@@ -20,6 +20,15 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "mode",
+            nargs="?",
+            choices=("load", "concurrency"),
+            default="load",
+            help="load: the scenarios (default); concurrency: many clients filing cases at once, then the checks",
+        )
+        parser.add_argument("--clients", type=int, default=50, help="concurrency: client threads [50]")
+        parser.add_argument("--per-client", type=int, default=4, help="concurrency: cases per client [4]")
         parser.add_argument("--scale", choices=SCALES, default="zone", help="data scale (PRODUCT.md §4)")
         parser.add_argument("--json", metavar="FILE", help="write the results as JSON ('-': stdout)")
         parser.add_argument("--rebuild", action="store_true", help="drop and re-seed the bench database")
@@ -55,9 +64,17 @@ class Command(BaseCommand):
         parser.add_argument("--strict", action="store_true", help="exit 1 when a check fails")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["mode"] == "concurrency":
+            self.concurrency(options)
+            return
         if options["list"]:
             for name, item in REGISTRY.items():
-                kind = "batch" if isinstance(item, Batch) else f"{item.method} {item.auth}"
+                if isinstance(item, Batch):
+                    kind = "batch"
+                elif isinstance(item, Timed):
+                    kind = f"once {item.auth}"
+                else:
+                    kind = f"{item.method} {item.auth}"
                 self.stdout.write(f"{name:24} {kind:14} {item.description}")
             return
         opts = runner.Options(
@@ -103,3 +120,32 @@ class Command(BaseCommand):
             Path(options["json"]).write_text(text + "\n", encoding="utf-8")
         if options["strict"] and any(passed is False for _, passed, _ in outcomes):
             raise CommandError("a check failed (--strict)")
+
+    def concurrency(self, options: dict[str, Any]) -> None:
+        """`qifu bench concurrency`: prints the checks (and --json FILE); exit 1 when one fails."""
+        from qifu.bench.concurrency import run_concurrency
+
+        to_stdout = options["json"] == "-"
+        out = sys.stderr if to_stdout else self.stdout
+        try:
+            report = run_concurrency(
+                base_dir=options["data_dir"] or Path(settings.DATA_DIR) / "bench",
+                clients=max(1, options["clients"]),
+                per_client=max(1, options["per_client"]),
+                server=ServerConfig(
+                    workers=options["workers"], worker_class=options["worker_class"], threads=options["threads"]
+                ),
+                say=lambda message: print(message, file=sys.stderr),
+            )
+        except BenchError as exc:
+            raise CommandError(str(exc)) from exc
+        except KeyboardInterrupt as exc:
+            raise CommandError("interrupted; the server was stopped") from exc
+        out.write("\n".join(report.lines()) + "\n")
+        text = json.dumps(report.as_json(), ensure_ascii=False, indent=2)
+        if to_stdout:
+            sys.stdout.write(text + "\n")
+        elif options["json"]:
+            Path(options["json"]).write_text(text + "\n", encoding="utf-8")
+        if not report.passed:
+            raise CommandError("the concurrency check failed: " + "; ".join(report.problems))
