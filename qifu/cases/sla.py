@@ -99,7 +99,7 @@ def sla_run(*, now: datetime | None = None) -> SlaResult:
 
 @transaction.atomic
 def _step(case_id: int, kind: SlaKind, *, today: date, now: datetime, cal: WorkCalendar) -> bool:
-    case = Case.objects.select_for_update().select_related("lead_department").filter(pk=case_id).first()
+    case = Case.objects.select_for_update(of=("self",)).select_related("lead_department").filter(pk=case_id).first()
     if case is None:
         return False
     due = _due_of(case, kind)

@@ -134,7 +134,7 @@ def test_the_command_runs_as_of_a_moment(cast, capsys) -> None:
     not os.environ.get("QIFU_DATABASE_URL", "").startswith("postgres"),
     reason="needs PostgreSQL (CI runs the suite there too); SQLite serialises writers anyway",
 )
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_processes_at_once_on_postgresql_send_each_notice_once(cast) -> None:
     for day in range(2, 7):
         _working_case(cast, filed=at(2026, 3, day))
