@@ -128,6 +128,15 @@ def _last_message(actor: Any, case_id: int) -> dict[str, Any]:
     "/{int:case_id}/attachments/{int:attachment_id}",
     response={200: None, **errors(404)},
     summary="Download an attachment",
+    description="The file as an attachment (the enterprise gets public attachments only); 404 outside the scope.",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "the file",
+                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
 )
 def get_attachment(request: HttpRequest, case_id: int, attachment_id: int) -> FileResponse:
     actor = actor_of(request)
