@@ -135,7 +135,9 @@ def test_dispatch_without_lead_uses_the_category_department(cast) -> None:
 
 def test_clocks_across_spring_festival(cast) -> None:
     ent, desk, handler = (cast.actor(u) for u in (cast.ent_a, cast.desk, cast.jfj_handler))
-    case = case_file(actor=ent, enterprise=cast.a, data=CaseData(text="政策咨询", category="policy"), now=at(2026, 2, 13))
+    case = case_file(
+        actor=ent, enterprise=cast.a, data=CaseData(text="政策咨询", category="policy"), now=at(2026, 2, 13)
+    )
     assert case.respond_by == date(2026, 2, 14)
     case_act(actor=desk, case_id=case.pk, action="accept", now=at(2026, 2, 14))
     case = case_act(actor=desk, case_id=case.pk, action="dispatch", now=at(2026, 2, 14))
@@ -152,7 +154,10 @@ def test_clocks_across_spring_festival(cast) -> None:
 def test_green_channel_and_urgency_shorten_the_resolve_clock(cast) -> None:
     ent, desk = cast.actor(cast.ent_a), cast.actor(cast.desk)
     case = case_file(
-        actor=ent, enterprise=cast.a, data=CaseData(text="急", category="utilities", urgency="urgent"), now=at(2026, 3, 2)
+        actor=ent,
+        enterprise=cast.a,
+        data=CaseData(text="急", category="utilities", urgency="urgent"),
+        now=at(2026, 3, 2),
     )
     case_act(actor=desk, case_id=case.pk, action="accept", now=at(2026, 3, 2))
     case = case_act(actor=desk, case_id=case.pk, action="dispatch", payload={"green_channel": True}, now=at(2026, 3, 2))
@@ -168,14 +173,20 @@ def test_request_info_pauses_the_clock_and_the_pause_is_recorded(cast) -> None:
     case_act(actor=desk, case_id=case.pk, action="dispatch", now=at(2026, 2, 9))
     case = case_act(actor=handler, case_id=case.pk, action="sign", now=at(2026, 2, 10))
     due = case.resolve_by
-    case = case_act(actor=handler, case_id=case.pk, action="request_info", payload={"question": "负荷清单？"}, now=at(2026, 2, 13))
+    case = case_act(
+        actor=handler, case_id=case.pk, action="request_info", payload={"question": "负荷清单？"}, now=at(2026, 2, 13)
+    )
     assert case.paused
     with pytest.raises(Conflict) as exc:
         case_act(actor=handler, case_id=case.pk, action="resolve", payload={"answer": "x"}, now=at(2026, 2, 13))
     assert exc.value.code == "info_pending"
     with pytest.raises(Conflict):
-        case_act(actor=handler, case_id=case.pk, action="request_info", payload={"question": "再问"}, now=at(2026, 2, 13))
-    case = case_act(actor=ent, case_id=case.pk, action="provide_info", payload={"answer": "见附件"}, now=at(2026, 2, 24))
+        case_act(
+            actor=handler, case_id=case.pk, action="request_info", payload={"question": "再问"}, now=at(2026, 2, 13)
+        )
+    case = case_act(
+        actor=ent, case_id=case.pk, action="provide_info", payload={"answer": "见附件"}, now=at(2026, 2, 24)
+    )
     assert not case.paused
     assert case.paused_days == 2  # 14 Feb (adjusted Saturday) and 24 Feb
     assert due == date(2026, 2, 28)  # 10 working days from 9 Feb, two adjusted Saturdays included
