@@ -9,6 +9,7 @@ debug keys are generated under QIFU_DATA_DIR. Other QIFU_* settings apply as usu
 
 import importlib.util
 import os
+import subprocess
 import sys
 from typing import Any
 
@@ -53,6 +54,11 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
         parser.add_argument("--runserver", action="store_true", help="serve with Django's runserver --noreload")
         parser.add_argument("--no-serve", action="store_true", help="prepare and print the accounts, then exit")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="do not start the background job worker (deadline job, notification digests)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         say = self.stderr.write
@@ -69,7 +75,16 @@ class Command(BaseCommand):
         if options["no_serve"]:
             return
         connections.close_all()  # the server processes open their own
+        if not options["no_worker"]:
+            self._start_worker()
         self._serve(options["port"], runserver=options["runserver"])
+
+    def _start_worker(self) -> None:
+        """The Huey consumer runs the periodic jobs (deadline job every 15 minutes, notification
+        digests every minute). It stays in the terminal's process group, so Ctrl+C stops it with
+        the server; `qifu run_huey` starts one by hand."""
+        self.stderr.write("qifu demo: starting the background job worker (qifu run_huey) …")
+        subprocess.Popen([sys.executable, "-m", "qifu", "run_huey", "--workers", "1", "--worker-type", "thread"])  # noqa: S603
 
     def _banner(self, url: str) -> None:
         password, source = known_password()
