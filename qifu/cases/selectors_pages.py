@@ -203,6 +203,11 @@ class CasePage:
         return self.view.case.state not in FINAL_STATES
 
     @property
+    def panel_actions(self) -> list[str]:
+        """The actions of the side panel (the conversation has its own form)."""
+        return [a for a in self.actions if a != "message"]
+
+    @property
     def solved_choices(self) -> list[tuple[str, str]]:
         return [(value, str(label)) for value, label in Solved.choices]
 
