@@ -8,14 +8,14 @@ action, state and rating value is turned into its label here, and staff are name
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from qifu.accounts.roles import Role
 from qifu.cases.models import CaseEvent, Satisfaction, Solved
 
 ACTION_LABELS: dict[str, Any] = {
     "accept": gettext_lazy("受理"),
-    "reject": gettext_lazy("不予受理"),
+    "reject": pgettext_lazy("case action", "不予受理"),
     "answer": gettext_lazy("直接答复"),
     "dispatch": gettext_lazy("分办"),
     "assign": gettext_lazy("指派承办人"),
@@ -32,7 +32,7 @@ ACTION_LABELS: dict[str, Any] = {
     "resolve": gettext_lazy("办结答复"),
     "rate": gettext_lazy("评价"),
     "close": gettext_lazy("关闭"),
-    "supervise": gettext_lazy("督办"),
+    "supervise": pgettext_lazy("case action", "督办"),
     "withdraw": gettext_lazy("撤回诉求"),
     "message": gettext_lazy("留言"),
     "follow": gettext_lazy("关注"),
@@ -99,7 +99,7 @@ def pause_note(event: CaseEvent) -> str:
     days = (event.data or {}).get("paused_workdays")
     if event.action != "provide_info" or not days:
         return ""
-    return _("办理时限暂停%(n)s个工作日") % {"n": days}
+    return ngettext("办理时限暂停%(n)s个工作日", "办理时限暂停%(n)s个工作日", int(days)) % {"n": days}
 
 
 def event_who(event: CaseEvent, *, enterprise_view: bool) -> str:
