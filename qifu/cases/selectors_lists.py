@@ -50,7 +50,7 @@ def intake_list(*, actor: Actor) -> QuerySet[Case]:
 def inbox_list(*, actor: Actor, tab: str, mine: bool = False) -> QuerySet[Case]:
     """A department's inbox tab; the most urgent first (the deadline of the step at hand)."""
     if tab == "assist":
-        parts = CasePart.objects.filter(department_id=actor.department_id, active=True).exclude(state=PartState.DONE)
+        parts = CasePart.objects.filter(department_id=actor.dept, active=True).exclude(state=PartState.DONE)
         qs = scope_cases(actor).filter(pk__in=parts.values("case_id")).order_by("id")
     else:
         due = "sign_by" if tab == "to_sign" else "resolve_by"
@@ -94,17 +94,18 @@ def liaison_counts(*, actor: Actor, today: date | None = None) -> dict[str, int]
 
 
 def ledger_subject(*, actor: Actor, filters: CaseFilters) -> str:
-    """The heading of a per-enterprise, per-department or per-liaison ledger (names looked up in
-    scope: an enterprise the actor may not see is shown by its code only)."""
+    """The heading of a per-enterprise, per-department or per-liaison ledger. Names are looked up
+    in scope; one the actor may not see is not echoed back (it may not exist either)."""
+    unknown = _("不在您的查看范围内")
     if filters.enterprise:
         name = scope_enterprises(actor).filter(uscc=filters.enterprise).values_list("name", flat=True).first()
-        return _("企业：%(name)s") % {"name": name or filters.enterprise}
+        return _("企业：%(name)s") % {"name": name or unknown}
     if filters.department:
         dept = Department.objects.filter(code=filters.department).values_list("name", flat=True).first()
         return _("责任部门：%(name)s") % {"name": dept or filters.department}
     if filters.liaison:
         person = staff_list(actor=actor).filter(username=filters.liaison).first()
-        return _("挂钩干部：%(name)s") % {"name": person.name if person else filters.liaison}
+        return _("挂钩干部：%(name)s") % {"name": person.name if person else unknown}
     return ""
 
 

@@ -101,7 +101,7 @@ def inbox(request: HttpRequest, actor: Actor) -> HttpResponse:
 def approvals_page(request: HttpRequest, actor: Actor) -> HttpResponse:
     """审批: the pending extensions and returns of the head's department."""
     extensions, returns = approvals(actor=actor)
-    context = {"extensions": extensions, "returns": returns}
+    context = {"extensions": extensions, "returns": returns, "total": len(extensions) + len(returns)}
     return render_page(request, "cases/lists/approvals.html", context, partial="table")
 
 

@@ -4,6 +4,7 @@ Pure Django: no other qifu app is imported here (core is the bottom layer).
 """
 
 from collections.abc import Mapping
+from functools import cached_property
 from typing import Any, TypeVar
 
 from django.core.paginator import Page, Paginator
@@ -20,6 +21,45 @@ def paginate(request: HttpRequest, qs: "QuerySet[M]", per_page: int = PER_PAGE) 
     """One page of a queryset. The paginator counts once (a cached property); a bad or too-high
     page number falls back to the nearest valid page instead of answering 404."""
     return Paginator(qs, per_page).get_page(request.GET.get("page"))
+
+
+class CappedPaginator(Paginator):  # type: ignore[type-arg]
+    """A paginator that never counts more than `cap` rows.
+
+    COUNT(*) is the expensive part of a big list (a million cases at city scale): the database must
+    visit every matching row, while the page itself reads only `per_page` rows along an index. Here
+    the count is `SELECT COUNT(*) FROM (SELECT id … LIMIT cap + 1)`, so it stops after cap + 1
+    rows; beyond the cap the list says "10000+" (`capped`) and offers the first cap rows' pages.
+    """
+
+    def __init__(self, object_list: "QuerySet[Any]", per_page: int, *, cap: int) -> None:
+        super().__init__(object_list, per_page)
+        self.queryset = object_list
+        self.cap = cap
+
+    @cached_property
+    def _seen(self) -> int:
+        return int(self.queryset.select_related(None).order_by().values("pk")[: self.cap + 1].count())
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._seen, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        """More rows match than were counted."""
+        return self._seen > self.cap
+
+
+COUNT_CAP = 10_000
+
+
+def paginate_capped(
+    request: HttpRequest, qs: "QuerySet[M]", per_page: int = PER_PAGE, cap: int | None = None
+) -> "Page[M]":
+    """`paginate` with a count capped at `cap` (default COUNT_CAP; see CappedPaginator);
+    `page.paginator.capped` says whether more rows matched."""
+    return CappedPaginator(qs, per_page, cap=cap or COUNT_CAP).get_page(request.GET.get("page"))
 
 
 def wants_partial(request: HttpRequest) -> bool:

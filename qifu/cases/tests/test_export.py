@@ -6,6 +6,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -23,6 +24,7 @@ from qifu.cases.tests.conftest import act, drive, file
 
 BJ = ZoneInfo("Asia/Shanghai")
 EXPORT = reverse("ledger:export")
+LOCAL_10AM = datetime(2026, 3, 2, 10, tzinfo=BJ).replace(tzinfo=None)
 HEADERS = [
     "序号",
     "企业名称",
@@ -57,7 +59,7 @@ def download(user, **params):
     return response, [list(r) for r in workbook.worksheets[0].iter_rows(values_only=True)], workbook
 
 
-def by_header(rows: list[list[object]]) -> list[dict[str, object]]:
+def by_header(rows: list[list[Any]]) -> list[dict[str, Any]]:
     return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
 
 
@@ -79,12 +81,12 @@ def test_export_has_the_ledger_columns_and_one_rows_values(cast):
     assert row["序号"] == 1
     assert (row["企业名称"], row["信用代码"], row["挂钩干部"]) == ("昆山甲电子科技有限公司", cast.a.uscc, "挂钩干部甲")
     assert (row["类别"], row["诉求内容"]) == ("水电气保障", "我司新厂房需要增容用电，请协调供电公司。")
-    assert row["提出时间"] == datetime(2026, 3, 2, 10, 0)  # Beijing time
+    assert row["提出时间"] == LOCAL_10AM  # Beijing time, as Excel has no zones
     assert (row["责任部门"], row["协办部门"]) == ("经济发展局", "科技创新局")
-    assert row["办理时限"].date() == case.resolve_by  # type: ignore[union-attr]
+    assert row["办理时限"].date() == case.resolve_by
     assert row["办理进度"] == "已协调供电公司增容"  # the latest public answer, not the internal note
     assert (row["状态"], row["企业评价"]) == ("已关闭", "部分解决/基本满意")
-    assert row["办结时间"] == datetime(2026, 3, 2, 10, 0)
+    assert row["办结时间"] == LOCAL_10AM
     assert all(cell.data_type != "f" for r in workbook.worksheets[0].iter_rows() for cell in r)
 
 

@@ -5,6 +5,7 @@ one-click actions, and query counts that do not grow with the rows."""
 import re
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -52,7 +53,7 @@ def _file_for_b(cast: Cast, **data: object) -> Case:
     return case_file(actor=Actor.of(cast.desk), enterprise=cast.b, data=CaseData(**fields))  # type: ignore[arg-type]
 
 
-def _get(cast: Cast, who: str, url: str, **params: object):
+def _get(cast: Cast, who: str, url: str, **params: Any):
     client = Client()
     client.force_login(getattr(cast, who))
     return client.get(url, params)
@@ -158,9 +159,9 @@ def test_per_enterprise_ledger_names_the_enterprise_and_keeps_the_filter(cast, c
     assert f"/cases/export.xlsx?enterprise={cast.a.uscc}" in html
 
 
-def test_outside_enterprise_is_named_by_its_code_only(cast, cases):
+def test_outside_enterprise_is_not_named(cast, cases):
     html = _html(_get(cast, "liaison_a", LEDGER, enterprise=cast.b.uscc))
-    assert cast.b.name not in html and f"企业：{cast.b.uscc}" in html
+    assert cast.b.name not in html and "企业：不在您的查看范围内" in html
 
 
 def test_ledger_answers_htmx_with_the_table_only(cast, cases):
@@ -451,3 +452,53 @@ def test_nav_links_per_role_case(cast, who, present, absent):
         assert f"</i> {word}</a>" in nav, word
     for word in absent:
         assert f"</i> {word}</a>" not in nav, word
+
+
+# --- Home pages (UX.md principles 1 and 2) ---------------------------------------------------------
+
+STAT = re.compile(r'<a class="stretched-link qf-stat-value" href="([^"]+)">(\d+)</a>')
+LIST_TOTAL = re.compile(r"共 <strong>(\d+)</strong> 件(?:诉求|待审批)")
+
+
+@pytest.mark.parametrize("who", ["desk", "jfj_handler", "jfj_head", "kjj_handler", "liaison_a", "liaison_b"])
+def test_every_case_number_at_home_links_to_a_list_showing_it_case(cast, cases, who):
+    # given cases at every step: late, supervised, resolved, with an extension waiting
+    drive(cast, "resolved")
+    act(cast, "leader", "supervise", cases["fresh"], note="请尽快受理")
+    act(cast, "jfj_handler", "request_extension", cases["progress"], days=3, reason="等待检测报告")
+    act(cast, "desk", "accept", file(cast, text="待分办的一件"))
+    client = Client()
+    with time_machine.travel(datetime(2026, 3, 13, 10, tzinfo=BJ), tick=False):
+        client.force_login(getattr(cast, who))  # sessions expire: sign in on the day
+        html = _html(client.get(reverse("dashboard:home")))
+        stats = [(u.replace("&amp;", "&"), int(n)) for u, n in STAT.findall(html) if u.startswith("/cases/")]
+        # then every case number is a link to a list that shows the same number
+        assert len(stats) >= 2
+        for url, number in stats:
+            found = LIST_TOTAL.search(_html(client.get(url)))
+            assert found and int(found.group(1)) == number, (url, number)
+    assert any(n for _, n in stats)
+
+
+def test_desk_home_counts(cast, cases):
+    act(cast, "desk", "supervise", cases["fresh"], note="请尽快受理")
+    with time_machine.travel(datetime(2026, 3, 4, 10, tzinfo=BJ), tick=False):
+        html = _html(_get(cast, "desk", reverse("dashboard:home")))
+    stats = {u.replace("&amp;", "&"): int(n) for u, n in STAT.findall(html)}
+    assert stats["/cases/?state=submitted"] == 1
+    assert stats["/cases/?state=submitted&overdue=1"] == 1  # respond by 3 March
+    assert stats["/cases/?supervised=1&open=1"] == 1
+    assert stats["/cases/?state=accepted"] == 0
+
+
+@pytest.mark.parametrize("who", ["desk", "jfj_head", "jfj_handler", "liaison_a"])
+def test_home_case_counts_cost_a_fixed_number_of_queries_case(cast, cases, who):
+    client = Client()
+    client.force_login(getattr(cast, who))
+    client.get(reverse("dashboard:home"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("dashboard:home"))
+    _more_cases(cast, 8)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("dashboard:home"))
+    assert len(many) == len(few)
