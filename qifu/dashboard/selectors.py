@@ -7,6 +7,8 @@ from django.db.models import Count, Q
 
 from qifu.access.actor import Actor
 from qifu.access.scopes import scope_enterprises, scope_task_forces
+from qifu.cases.selectors import department_counts, desk_counts
+from qifu.cases.selectors_lists import liaison_counts
 from qifu.enterprises.selectors import EnterpriseProfile, enterprise_profile
 from qifu.linkage.models import TaskForce
 from qifu.linkage.selectors import my_enterprises
@@ -36,6 +38,7 @@ class LiaisonHome:
     projects: ProjectCounts
     delayed_projects: list[Project]
     task_forces: list[TaskForce]
+    cases: dict[str, int]  # open, overdue (cases of my enterprises)
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,13 @@ class DeskHome:
     parks: list[ParkCount]
     projects: ProjectCounts
     delayed_projects: list[Project]
+    cases: dict[str, int]  # submitted, accepted, resolved, overdue_response, supervised
+
+
+@dataclass(frozen=True)
+class DepartmentHome:
+    task_forces: list[TaskForce]
+    cases: dict[str, int]  # to_sign, in_progress, due_soon, overdue, assist (+ approvals for heads)
 
 
 @dataclass(frozen=True)
@@ -94,11 +104,18 @@ def liaison_home(*, actor: Actor) -> LiaisonHome:
         projects=project_counts(actor=actor),
         delayed_projects=delayed_projects(actor=actor),
         task_forces=my_task_forces(actor=actor),
+        cases=liaison_counts(actor=actor),
     )
 
 
+def department_home(*, actor: Actor) -> DepartmentHome:
+    """A handler's or head's to-do: the department's cases by step and clock, and task forces."""
+    return DepartmentHome(task_forces=my_task_forces(actor=actor), cases=department_counts(actor=actor))
+
+
 def desk_home(*, actor: Actor) -> DeskHome:
-    """The service desk: enterprises waiting for a liaison, per park, and delayed projects."""
+    """The service desk: cases waiting for it, enterprises waiting for a liaison, per park, and
+    delayed projects."""
     rows = (
         scope_enterprises(actor)
         .order_by()
@@ -115,6 +132,7 @@ def desk_home(*, actor: Actor) -> DeskHome:
         parks=parks,
         projects=project_counts(actor=actor),
         delayed_projects=delayed_projects(actor=actor),
+        cases=desk_counts(actor=actor),
     )
 
 

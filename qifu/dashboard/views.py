@@ -8,15 +8,15 @@ from django.shortcuts import render
 
 from qifu.access.actor import Actor
 from qifu.access.web import actor_view
-from qifu.dashboard.selectors import desk_home, enterprise_home, leader_home, liaison_home, my_task_forces
+from qifu.dashboard.selectors import department_home, desk_home, enterprise_home, leader_home, liaison_home
 
 HOMES: dict[str, tuple[str, Callable[..., Any]]] = {
     "cadre": ("dashboard/home_liaison.html", liaison_home),
     "deputy": ("dashboard/home_liaison.html", liaison_home),
     "desk": ("dashboard/home_desk.html", desk_home),
     "leader": ("dashboard/home_leader.html", leader_home),
-    "handler": ("dashboard/home_department.html", my_task_forces),
-    "dept_head": ("dashboard/home_department.html", my_task_forces),
+    "handler": ("dashboard/home_department.html", department_home),
+    "dept_head": ("dashboard/home_department.html", department_home),
     "enterprise": ("dashboard/home_enterprise.html", enterprise_home),
 }
 
