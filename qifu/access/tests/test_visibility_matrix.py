@@ -186,6 +186,14 @@ PAGE_PROBES: list[Probe] = [
         "hidden",
         transport="page",
     ),
+    # The ledger and the work queues (the export's scope: qifu/cases/tests/test_export.py).
+    Probe("ledger_page", "get", lambda t: "/cases/", "hidden", transport="page"),
+    Probe("ledger_page_enterprise", "get", lambda t: f"/cases/?enterprise={t.uscc}", "hidden", transport="page"),
+    Probe("ledger_page_liaison", "get", lambda t: f"/cases/?liaison={t.liaison}", "hidden", transport="page"),
+    Probe("intake_page", "get", lambda t: "/cases/intake/", "hidden", transport="page"),
+    Probe("inbox_page_assist", "get", lambda t: "/cases/inbox/?tab=assist", "hidden", transport="page"),
+    Probe("approvals_page", "get", lambda t: "/cases/approvals/", "hidden", transport="page"),
+    Probe("supervision_page", "get", lambda t: "/cases/supervision/", "hidden", transport="page"),
 ]
 PROBES: list[Probe] = API_PROBES + PAGE_PROBES
 
