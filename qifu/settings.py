@@ -9,7 +9,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from qifu.conf.env import env_bool, env_int, env_list, env_opt, env_str
+from qifu.conf.env import env_bool, env_float, env_floats, env_int, env_list, env_opt, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("QIFU_DATA_DIR", "var")).resolve()
@@ -179,6 +179,19 @@ if NOTIFY_DIGEST_MINUTES < 0:
 if DEBUG:  # development mail lands in var/mail/ instead of an SMTP relay
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = DATA_DIR / "mail"
+
+# --- Assessment (PRODUCT.md §2.2 考核): 满意率 weight of 基本满意, composite weights, 红黑榜 minimum --
+ASSESS_BASIC_WEIGHT = env_float("QIFU_ASSESS_BASIC_WEIGHT", 0.9)
+ASSESS_WEIGHTS = env_floats("QIFU_ASSESS_WEIGHTS", (0.1, 0.5, 0.4))  # 响应率, 解决率, 满意率
+ASSESS_MIN_CASES = env_int("QIFU_ASSESS_MIN_CASES", 5)
+if not 0 <= ASSESS_BASIC_WEIGHT <= 1:
+    raise ImproperlyConfigured(f"QIFU_ASSESS_BASIC_WEIGHT must be between 0 and 1, not {ASSESS_BASIC_WEIGHT}")
+if len(ASSESS_WEIGHTS) != 3 or not all(0 <= w <= 1 for w in ASSESS_WEIGHTS) or abs(sum(ASSESS_WEIGHTS) - 1) > 1e-9:
+    raise ImproperlyConfigured(
+        f"QIFU_ASSESS_WEIGHTS: 3 weights (response, solve, satisfaction), each 0-1, sum 1; not {ASSESS_WEIGHTS}"
+    )
+if ASSESS_MIN_CASES < 1:
+    raise ImproperlyConfigured("QIFU_ASSESS_MIN_CASES must be 1 or more")
 
 # --- Identity and sessions (security-policy numbers in one block; tests read them) ------------
 AUTH_USER_MODEL = "accounts.User"

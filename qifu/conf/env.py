@@ -44,3 +44,24 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_float(name: str, default: float) -> float:
+    value = _raw(name)
+    if value is None:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, not {value!r}") from None
+
+
+def env_floats(name: str, default: tuple[float, ...]) -> tuple[float, ...]:
+    """Comma-separated numbers, e.g. `0.1,0.5,0.4`."""
+    value = _raw(name)
+    if value is None:
+        return default
+    try:
+        return tuple(float(item) for item in value.split(","))
+    except ValueError:
+        raise ValueError(f"{name} must be comma-separated numbers, not {value!r}") from None

@@ -59,6 +59,21 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("QIFU_DEMO_PASSWORD", "(generated, printed by seed)", "Password of the demo accounts."),
     Setting("QIFU_LOG_LEVEL", "INFO", "Log level of the JSON logs on stderr."),
     Setting(
+        "QIFU_ASSESS_BASIC_WEIGHT",
+        "0.9",
+        "Assessment: weight w of 基本满意 in 满意率 = (满意 + w × 基本满意) / valid cases; 0-1.",
+    ),
+    Setting(
+        "QIFU_ASSESS_WEIGHTS",
+        "0.1,0.5,0.4",
+        "Assessment composite: weights of 响应率, 解决率, 满意率; each 0-1, summing to 1.",
+    ),
+    Setting(
+        "QIFU_ASSESS_MIN_CASES",
+        "5",
+        "Assessment 红黑榜: departments with fewer valid cases in the period are listed apart, not ranked.",
+    ),
+    Setting(
         "QIFU_NOTIFY_CHANNELS",
         "email",
         "External notification channels, comma-separated: email, sms, wecom (the in-app inbox is always on).",
