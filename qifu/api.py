@@ -108,6 +108,7 @@ def _mount() -> None:
         ("/linkages", "qifu.linkage.api"),
         ("/staff", "qifu.people.api"),
         ("/departments", "qifu.reference.api"),
+        ("/metrics", "qifu.assessment.api"),
         ("/cases", "qifu.cases.api"),
         ("/notifications", "qifu.notify.api"),
     ):

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "qifu.cases",
     "qifu.notify",
     "qifu.access",
+    "qifu.assessment",
     "qifu.dashboard",
     "qifu.bench",
     "qifu.ops",
