@@ -15,9 +15,8 @@ count for no department); a liaison is `Case.liaison`, the enterprise's liaison 
 was filed. The 红黑榜 always ranks departments, whichever grouping the rows use.
 
 Rows come a page at a time (`limit`, `offset`): groups with at least the minimum of valid cases
-(`ASSESS_MIN_CASES`) first, each part best composite first. A city has ~5,000
-liaisons: every group's composite is computed to order them (one integer expression each), but
-the full set of rates only for the page.
+(`ASSESS_MIN_CASES`) first, each part best composite first. A city has ~5,000 liaisons: they are
+ordered and cut in the database, and only the page is read and scored.
 """
 
 from dataclasses import dataclass, replace
@@ -29,10 +28,10 @@ from django.utils import timezone
 from qifu.access.actor import Actor
 from qifu.accounts.roles import Role
 from qifu.assessment.errors import AssessmentErrorCode
-from qifu.assessment.metrics import Board, Counts, Row, Weights, board, composite, order, order_key, scores
+from qifu.assessment.metrics import Board, Counts, Row, Weights, board, order, scores
 from qifu.assessment.models import Dimension
 from qifu.assessment.periods import Period
-from qifu.assessment.tallies import Group, live_groups, rollup_fresh, rollup_groups
+from qifu.assessment.tallies import Group, Grouping, groups, live, ordered_page, rollup, rollup_fresh
 from qifu.core.errors import NotFound, RuleViolation
 from qifu.reference.models import Department
 
@@ -82,19 +81,19 @@ class _Source:
         big = fresh is not None and fresh.cases >= LIVE_MAX_CASES
         self.computed_at = fresh.computed_at if fresh is not None and big else None
 
-    def groups(self, by: str, only: int | None = None) -> dict[int, Group]:
+    def grouping(self, by: str, only: int | None = None) -> Grouping:
         if self.computed_at is not None and self.months:
-            return rollup_groups(by=by, months=self.months, only=only)
-        return live_groups(by=by, period=self.period, today=self.today, only=only)
+            return rollup(by=by, months=self.months, only=only)
+        return live(by=by, period=self.period, today=self.today, only=only)
 
 
 def _department_rows(source: _Source, weights: Weights) -> list[tuple[int, Row]]:
     """Every active department (a quiet one has a row of zeros and dashes), and any retired
     department that still led cases in the period; (department id, row) in the zone's order."""
-    groups = source.groups(Dimension.DEPARTMENT)
+    found = groups(source.grouping(Dimension.DEPARTMENT))
     rows = []
     for dept in Department.objects.order_by("sort", "code").only("id", "code", "name", "active"):
-        group = groups.get(dept.pk)
+        group = found.get(dept.pk)
         if group is None and not dept.active:
             continue
         counts = group.counts if group else Counts()
@@ -105,21 +104,21 @@ def _department_rows(source: _Source, weights: Weights) -> list[tuple[int, Row]]
 def _liaison_rows(
     source: _Source, weights: Weights, actor: Actor, *, min_cases: int, limit: int, offset: int
 ) -> tuple[int, list[Row]]:
-    """(all rows, this page): ordered on the composite alone, the page scored in full."""
-    only = None if actor.is_zone_wide else actor.id
-    groups = source.groups(Dimension.LIAISON, only=only)
-    if only is not None and not groups:  # a liaison with no case in the period still sees their row
+    """(all rows, this page). Everyone's rows are ordered and cut in the database
+    (`tallies.ordered_page`); a liaison's own row is one small query."""
+    if actor.is_zone_wide:
+        grouping = source.grouping(Dimension.LIAISON)
+        count, page = ordered_page(grouping, weights=weights, min_cases=min_cases, limit=limit, offset=offset)
+    else:
         user = actor.user
-        groups = {user.pk: Group(user.pk, Counts(), user.username, user.display_name)}
-    ranked = sorted(
-        ((composite(g.counts, weights), g) for g in groups.values()),
-        key=lambda pair: order_key(pair[1].username, pair[1].counts, pair[0], min_cases),
-    )
-    page = [
+        mine = list(groups(source.grouping(Dimension.LIAISON, only=actor.id)).values())
+        page = mine or [Group(user.pk, Counts(), user.username, user.display_name)]  # no case: a row of dashes
+        count, page = 1, page[offset : offset + limit]
+    rows = [
         Row(key=g.username, name=g.display_name or g.username, counts=g.counts, scores=scores(g.counts, weights))
-        for _, g in ranked[offset : offset + limit]
+        for g in page
     ]
-    return len(ranked), page
+    return count, rows
 
 
 def _names_only(b: Board) -> Board:
@@ -137,7 +136,7 @@ def assessment_report(
 ) -> Report:
     """§2.2 考核 over the cases filed in `period`: a page of rows per `by` (department | liaison)
     and the departments' 红黑榜; NotFound for roles that may not see it. A fixed number of
-    queries (3 by department, 4 by liaison), whatever the number of cases or groups."""
+    queries (3 by department, 5 by liaison), whatever the number of cases or groups."""
     assessment_access(actor)
     if by not in Dimension.values:
         raise RuleViolation(

@@ -12,11 +12,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Func, Q, QuerySet, Sum
+from django.db.models import Case as SqlCase
+from django.db.models import Count, F, Func, OrderBy, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from qifu.assessment.metrics import COUNT_FIELDS, Counts
+from qifu.assessment.metrics import COUNT_FIELDS, RATE_SCALE, Counts, Weights
 from qifu.assessment.models import AssessmentMonth, AssessmentTally, Dimension
 from qifu.assessment.periods import Period, month_of
 from qifu.cases.models import OPEN_STATES, Case, CaseState, Satisfaction, Solved
@@ -71,24 +72,19 @@ def _names(by: str) -> tuple[str, ...]:
 AGGREGATED = tuple(f"n_{name}" for name in COUNT_FIELDS)
 
 
-def _groups(qs: "QuerySet[Any, dict[str, Any]]", key: str, by: str) -> dict[int, Group]:
-    """The ORM builds the query; the rows are read straight from the cursor, as plain tuples:
-    5,000 liaison rows are read per request, and the ORM's per-value converters (85,000 calls)
-    would cost more than the query itself. Every column is an integer or text in any backend."""
-    names = _names(by)
-    width = 1 + len(names)
-    sql, params = qs.values_list(key, *names, *AGGREGATED).query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    out: dict[int, Group] = {}
-    for row in rows:
-        counts = Counts(*row[width:])
-        out[row[0]] = Group(row[0], counts, *row[1:width])
-    return out
+Grouped = QuerySet[Any, dict[str, Any]]
 
 
-def live_groups(*, by: str, period: Period, today: date, only: int | None = None) -> dict[int, Group]:
+@dataclass(frozen=True)
+class Grouping:
+    """A grouped query (one row per department or liaison, counts as `n_<field>`), not yet run."""
+
+    qs: Grouped
+    key: str
+    by: str
+
+
+def live(*, by: str, period: Period, today: date, only: int | None = None) -> Grouping:
     """Count the cases filed in the period, grouped by lead department or by liaison; `only`
     narrows to one group (a liaison reading their own row uses the (liaison, submitted_at) index)."""
     start, end = period.bounds()
@@ -96,18 +92,59 @@ def live_groups(*, by: str, period: Period, today: date, only: int | None = None
     qs = Case.objects.filter(submitted_at__gte=start, submitted_at__lt=end, **{f"{key}__isnull": False})
     if only is not None:
         qs = qs.filter(**{key: only})
-    rows = qs.order_by().values(key, *_names(by)).annotate(**_aggregates(today))
-    return _groups(rows, key, by)
+    return Grouping(qs.order_by().values(key, *_names(by)).annotate(**_aggregates(today)), key, by)
 
 
-def rollup_groups(*, by: str, months: Sequence[date], only: int | None = None) -> dict[int, Group]:
+def rollup(*, by: str, months: Sequence[date], only: int | None = None) -> Grouping:
     """The same counts summed from the rollup rows of whole months."""
     key = TALLY_KEY[Dimension(by)]
     qs = AssessmentTally.objects.filter(month__in=months, dimension=by)
     if only is not None:
         qs = qs.filter(**{key: only})
-    rows = qs.order_by().values(key, *_names(by)).annotate(**{f"n_{name}": Sum(name) for name in COUNT_FIELDS})
-    return _groups(rows, key, by)
+    sums = {f"n_{name}": Sum(name) for name in COUNT_FIELDS}
+    return Grouping(qs.order_by().values(key, *_names(by)).annotate(**sums), key, by)
+
+
+def _run(qs: Grouped, g: Grouping) -> list[Group]:
+    """The ORM builds the query; the rows are read straight from the cursor, as plain tuples:
+    the ORM's per-value converters would cost more than the query itself for thousands of
+    liaison rows. Every column is an integer or text in any backend."""
+    names = _names(g.by)
+    width = 1 + len(names)
+    sql, params = qs.values_list(g.key, *names, *AGGREGATED).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [Group(row[0], Counts(*row[width:]), *row[1:width]) for row in rows]
+
+
+def groups(g: Grouping) -> dict[int, Group]:
+    return {group.id: group for group in _run(g.qs, g)}
+
+
+def _ordering(g: Grouping, weights: Weights, min_cases: int) -> list[OrderBy]:
+    """`metrics.order_key` in SQL: at least `min_cases` valid first, then the composite rounded
+    half-up to 4 places by the same integer formula as `metrics._rate` (so ties fall alike),
+    more valid cases, the key. The composite's denominator is guarded: no division by zero."""
+    _, _, r, s, t, u, d = weights.integers
+    valid = F("n_valid")
+    numerator = r * F("n_responded") + s * F("n_solved") + t * F("n_satisfied") + u * F("n_basic")
+    units = (2 * numerator * RATE_SCALE + d * valid) / (2 * d * valid)
+    zero = When(n_valid=0, then=Value(1))
+    return [
+        SqlCase(When(n_valid__lt=min_cases, then=Value(1)), default=Value(0)).asc(),
+        SqlCase(zero, default=Value(0)).asc(),
+        SqlCase(When(n_valid=0, then=Value(0)), default=units).desc(),
+        valid.desc(),
+        F("liaison__username" if g.by == Dimension.LIAISON else g.key).asc(),
+    ]
+
+
+def ordered_page(g: Grouping, *, weights: Weights, min_cases: int, limit: int, offset: int) -> tuple[int, list[Group]]:
+    """(all groups, one page of them in `metrics.order_key` order), sorted and cut in SQL: a
+    city's 5,000 liaisons never leave the database, only the page does."""
+    page = g.qs.order_by(*_ordering(g, weights, min_cases))[offset : offset + limit]
+    return g.qs.count(), _run(page, g)
 
 
 @dataclass(frozen=True)
@@ -165,7 +202,7 @@ def assessment_refresh(
         tallies = [
             AssessmentTally(month=first, dimension=by, **{TALLY_KEY[by]: group.id}, **vars(group.counts))
             for by in Dimension
-            for group in live_groups(by=by, period=period, today=today).values()
+            for group in groups(live(by=by, period=period, today=today)).values()
         ]
         with transaction.atomic():
             AssessmentMonth.objects.select_for_update().filter(month=first).first()  # one writer per month
