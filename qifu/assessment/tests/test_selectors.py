@@ -4,13 +4,16 @@ November 2026 has no holiday: respond_by and sign_by are the next working day, a
 (10 working days) dispatched on Monday 2 Nov is due on Monday 16 Nov.
 """
 
+import random
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 import time_machine
 from django.test import override_settings
 
+from qifu.assessment.metrics import order
 from qifu.assessment.models import AssessmentMonth
 from qifu.assessment.periods import period_parse
 from qifu.assessment.selectors import assessment_report
@@ -266,15 +269,11 @@ def test_query_count_is_fixed_whatever_the_number_of_cases(
 @pytest.mark.parametrize("source", ["live", "rollup"])
 def test_the_database_orders_liaisons_exactly_as_the_rules_say(cast: Cast, monkeypatch, source: str) -> None:
     # given liaisons with ties, near-ties (same composite after rounding), too few and no ratings
-    import random
-
-    from qifu.assessment.metrics import order
-
     rng = random.Random(7)
     for person in cadres(40):
         valid = rng.choice([0, 1, 3, 5, 5, 6, 9])
         solved = rng.randint(0, valid)
-        fields = {"liaison": person, "rated_at": at(11, 20), "responded_on_time": rng.random() < 0.8}
+        fields: dict[str, Any] = {"liaison": person, "rated_at": at(11, 20), "responded_on_time": rng.random() < 0.8}
         bulk_cases(
             enterprise=cast.a, filed_by=cast.ent_a, count=solved, solved="solved", satisfaction="satisfied", **fields
         )
