@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from datetime import datetime, time, timedelta
+from datetime import timezone as dt_timezone
 from typing import Any
 
 SAMPLE_SIZE = 200
+CST = dt_timezone(timedelta(hours=8))  # Asia/Shanghai: the ledger filters by local filing days
 SAMPLERS: dict[str, Callable[[int], list[str]]] = {}
 
 # Legal-form suffixes and leading place names carry no information for a name search.
@@ -118,8 +121,14 @@ def sample_export_10k(n: int) -> list[str]:
     if last is None:
         return []
     first = newest[EXPORT_ROWS - 1 : EXPORT_ROWS].first() or Case.objects.order_by("id")[0].submitted_at
-    since, until = timezone.localdate(first), timezone.localdate(last)
-    # The days in between hold ~10,000 cases; the first day may add part of a day more.
+    until = timezone.localdate(last)
+    # Whole days: from the 10,000th newest case's day, or the day after, whichever is nearer 10,000.
+    day = timezone.localdate(first)
+    counts = {
+        start: Case.objects.filter(submitted_at__gte=datetime.combine(start, time.min, tzinfo=CST)).count()
+        for start in (day, day + timedelta(days=1))
+    }
+    since = min(counts, key=lambda start: abs(counts[start] - EXPORT_ROWS))
     return [f"/cases/export.xlsx?since={since.isoformat()}&until={until.isoformat()}"]
 
 

@@ -323,6 +323,11 @@ scenario(
     user="desk",
     description="one case page (HTML, timeline and actions) as the service desk, ids spread over the ledger",
 )
+batch(
+    "assessment_refresh",
+    argv=lambda s: ["assessment", "refresh"],
+    description="the assessment rollup job (`qifu assessment refresh`), before the API reads it",
+)
 scenario(
     "assessment",
     paths=each("months", "/api/v1/metrics/assessment?period={}"),
