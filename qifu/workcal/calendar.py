@@ -37,6 +37,10 @@ def unsupported_years(years: range) -> list[int]:
 @dataclass(frozen=True)
 class WorkCalendar:
     overrides: Mapping[date, bool] = field(default_factory=dict)
+    # Per year, the running count of working days (index = day of the year - 1): counting the
+    # working days between two dates is then two lookups per year, not one check per day (a list
+    # of long-overdue cases counts years of days for every row).
+    _running: dict[int, list[int]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def is_workday(self, day: date) -> bool:
         if day in self.overrides:
@@ -59,7 +63,25 @@ class WorkCalendar:
         """Working days after `start` up to and including `end` (negative when end < start)."""
         if end < start:
             return -self.workdays_between(end, start)
-        return sum(1 for n in range(1, (end - start).days + 1) if self.is_workday(start + timedelta(days=n)))
+        total = self._through(end) - self._through(start)
+        for year in range(start.year, end.year):
+            total += self._year(year)[-1]
+        return total
+
+    def _through(self, day: date) -> int:
+        """Working days from 1 January of `day`'s year up to and including `day`."""
+        return self._year(day.year)[day.timetuple().tm_yday - 1]
+
+    def _year(self, year: int) -> list[int]:
+        running = self._running.get(year)
+        if running is None:
+            running, count, day = [], 0, date(year, 1, 1)
+            while day.year == year:
+                count += self.is_workday(day)
+                running.append(count)
+                day += timedelta(days=1)
+            self._running[year] = running
+        return running
 
 
 _cached: tuple[float, WorkCalendar] | None = None
