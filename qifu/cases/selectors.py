@@ -86,6 +86,13 @@ def overdue_now(case: Case, today: date | None = None) -> bool:
     return case.state == S.SUBMITTED and case.respond_by < today
 
 
+def supervised_q() -> Q:
+    """督办 cases, through the partial index `case_supervised_id` (a few thousand rows at city
+    scale). Written as a subquery: beside a `state IN (…)` term SQLite's planner otherwise walks
+    the state index over every open case (230 ms at a million cases instead of 20)."""
+    return Q(pk__in=Case.objects.filter(supervised=True).values("pk"))
+
+
 def due_soon_q(today: date) -> Q:
     """Amber (UX.md): open work whose reminder day (80% of the time) has come but is not late."""
     return Q(state__in=WORKING, remind_on__lte=today, resolve_by__gte=today)
@@ -118,9 +125,11 @@ def case_filtered(*, actor: Actor, filters: CaseFilters | None = None, today: da
         qs = qs.filter(submitted_at__lt=_start_of(f.until + timedelta(days=1)))
     if f.overdue is not None:
         qs = qs.filter(overdue_q(today)) if f.overdue else qs.exclude(overdue_q(today))
+    if f.supervised:
+        qs = qs.filter(supervised_q())
     for flag in ("supervised", "green_channel", "is_common"):
         value = getattr(f, flag)
-        if value is not None:
+        if value is not None and not (flag == "supervised" and value):
             qs = qs.filter(**{flag: value})
     if f.pending:
         qs = qs.filter(_pending_q(actor, f.pending, today))
@@ -341,7 +350,7 @@ def desk_counts(*, actor: Actor, today: date | None = None) -> dict[str, int]:
         "accepted": qs.filter(state=S.ACCEPTED).count(),
         "resolved": qs.filter(state=S.RESOLVED).count(),
         "overdue_response": qs.filter(state=S.SUBMITTED, respond_by__lt=today).count(),
-        "supervised": qs.filter(supervised=True, state__in=OPEN_STATES).count(),
+        "supervised": qs.filter(supervised_q(), state__in=OPEN_STATES).count(),
     }
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Case as DbCase
-from django.db.models import F, Q, QuerySet, When
+from django.db.models import F, QuerySet, When
 from django.utils.translation import gettext as _
 
 from qifu.access.actor import Actor
@@ -24,6 +24,7 @@ from qifu.cases.selectors import (
     case_list,
     clock_of,
     overdue_q,
+    supervised_q,
 )
 from qifu.cases.services import local_today
 from qifu.people.selectors import staff_list
@@ -71,7 +72,7 @@ def _due_now() -> DbCase:
 def supervision_list(*, actor: Actor, today: date | None = None) -> QuerySet[Case]:
     """Leaders' 督办: open cases that are supervised or late, the longest overdue first."""
     today = today or local_today()
-    qs = scope_cases(actor).filter(state__in=OPEN_STATES).filter(Q(supervised=True) | overdue_q(today))
+    qs = scope_cases(actor).filter(state__in=OPEN_STATES).filter(supervised_q() | overdue_q(today))
     return (
         qs.select_related(*LEDGER_RELATED)
         .defer(*LIST_DEFERRED)
