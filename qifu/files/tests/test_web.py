@@ -38,7 +38,9 @@ def test_the_download_is_audited(cast: Cast) -> None:
     # given
     stored = _stored(cast, "a.pdf")
     # when
-    file_response(actor=cast.actor(cast.ent_a), stored=stored).close()
+    response = file_response(actor=cast.actor(cast.ent_a), stored=stored)
+    # not response.close(): that sends request_finished, which closes the test's PostgreSQL connection
+    response.file_to_stream.close()
     # then
     entry = AuditEntry.objects.filter(action="file_download").get()
     assert (entry.actor_id, entry.object_id) == (cast.ent_a.pk, str(stored.pk))
@@ -47,7 +49,7 @@ def test_the_download_is_audited(cast: Cast) -> None:
 def test_the_ascii_fallback_keeps_safe_names_as_they_are(cast: Cast) -> None:
     stored = _stored(cast, "report-2026 (final).pdf")
     response = file_response(actor=cast.actor(cast.desk), stored=stored)
-    response.close()
+    response.file_to_stream.close()
     assert response["Content-Disposition"].startswith('attachment; filename="report-2026 (final).pdf"; ')
 
 

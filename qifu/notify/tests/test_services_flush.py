@@ -239,7 +239,7 @@ def test_the_periodic_task_and_the_command_flush_case(cast, clock, mailoutbox, c
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_never_send_one_delivery_twice_case(cast, channels, gateway):
     """Worker A holds the delivery's row lock while the (slow) gateway answers; worker B, flushing at
     the same moment, skips the locked row (SKIP LOCKED) instead of sending it again or waiting."""

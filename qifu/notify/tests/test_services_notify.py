@@ -155,7 +155,7 @@ def test_no_external_channel_still_fills_the_inbox_case(cast, settings):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_processes_racing_on_one_key_create_one_case():
     """Two connections insert the same (recipient, dedup_key) at once: the unique constraint lets
     exactly one through, and the other returns nothing (on PostgreSQL the second waits for the
