@@ -82,6 +82,15 @@ def scope_cases(actor: Actor) -> QuerySet[Case]:
     return Case.objects.filter(case_filter(actor))
 
 
+def scope_led_cases(actor: Actor) -> QuerySet[Case]:
+    """The cases the actor's own department leads: part of `scope_cases` for department staff (their
+    work queue), stated without the OR over assisted parts and task forces so that the
+    lead-department indexes serve the inbox. Nothing for everyone else."""
+    if not actor.is_department:
+        return Case.objects.none()
+    return Case.objects.filter(lead_department_id=actor.dept)
+
+
 def scope_enterprises(actor: Actor) -> QuerySet[Enterprise]:
     if actor.is_admin:
         return Enterprise.objects.none()

@@ -366,8 +366,8 @@ def _list_share(results: Results) -> tuple[bool | None, str]:
 
 
 CASE_CREATE_RPS = 300.0
-PAGE_P95_MS = 200.0  # a page answers within a fifth of a second for 95 requests in 100
-ASSESSMENT_P95_MS = 500.0  # a month's rates over every department
+PAGE_P95_MS = 50.0  # issue 3: the inbox, the zone ledger's first page and a case page
+ASSESSMENT_P95_MS = 200.0  # issue 3: a month's rates over every department
 EXPORT_SECONDS = 5.0
 
 

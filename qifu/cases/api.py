@@ -25,6 +25,7 @@ from qifu.cases.selectors import (
     case_get,
     case_list,
     case_view,
+    filed_view,
     filing_enterprise,
 )
 from qifu.cases.services import case_act, case_file
@@ -63,7 +64,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]
     actor = actor_of(request)
     enterprise = filing_enterprise(actor=actor, uscc=payload.enterprise)
     case = case_file(actor=actor, enterprise=enterprise, data=payload.to_data())
-    return Status(201, case_out(case_view(actor=actor, case_id=case.pk)))
+    return Status(201, case_out(filed_view(actor=actor, case=case)))
 
 
 @router.get("/{int:case_id}", response={200: CaseOut, **errors(404)}, summary="One case with its timeline")

@@ -170,6 +170,16 @@ class Case(BaseModel):
             models.Index(fields=["category", "id"], name="case_category_id"),
             models.Index(fields=["lead_department", "submitted_at"], name="case_dept_submitted"),
             models.Index(fields=["liaison", "submitted_at"], name="case_liaison_submitted"),
+            # the department inbox: to sign by its deadline; the working cases by theirs (overdue,
+            # due soon) read in order, without sorting every match
+            models.Index(fields=["lead_department", "state", "sign_by"], name="case_dept_state_sign_by"),
+            models.Index(
+                fields=["lead_department", "resolve_by"],
+                name="case_dept_working_due",
+                condition=Q(state__in=["dispatched", "in_progress"]),
+            ),
+            # a department's view of enterprises (access.scopes) reads only this index
+            models.Index(fields=["lead_department", "enterprise"], name="case_dept_enterprise"),
         ]
 
     def __str__(self) -> str:

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qifu.access.actor import Actor
-from qifu.access.scopes import scope_cases, scope_enterprises
+from qifu.access.scopes import scope_cases, scope_enterprises, scope_led_cases
 from qifu.cases import deadlines
-from qifu.cases.lifecycle import Party, available
+from qifu.cases.lifecycle import Party, available, parties
 from qifu.cases.models import (
     OPEN_STATES,
     Case,
@@ -25,6 +25,7 @@ from qifu.cases.models import (
     CaseState,
     Extension,
     InfoRequest,
+    PartState,
     RequestState,
     ReturnRequest,
 )
@@ -101,7 +102,8 @@ def due_soon_q(today: date) -> Q:
 def case_filtered(*, actor: Actor, filters: CaseFilters | None = None, today: date | None = None) -> QuerySet[Case]:
     f = filters or CaseFilters()
     today = today or local_today()
-    qs = scope_cases(actor)
+    # an inbox tab lists only the department's own led cases: that narrower scope keeps the indexes
+    qs = scope_led_cases(actor) if f.pending in PENDING_TABS else scope_cases(actor)
     if f.state:
         qs = qs.filter(state__in=f.state)
     if f.open_only:
@@ -134,6 +136,9 @@ def case_filtered(*, actor: Actor, filters: CaseFilters | None = None, today: da
     if f.pending:
         qs = qs.filter(_pending_q(actor, f.pending, today))
     return qs
+
+
+PENDING_TABS = frozenset({"to_sign", "in_progress", "due_soon", "overdue"})
 
 
 def _pending_q(actor: Actor, tab: str, today: date) -> Q:
@@ -311,16 +316,43 @@ def case_view(*, actor: Actor, case_id: int) -> CaseView:
     )
 
 
+def filed_view(*, actor: Actor, case: Case) -> CaseView:
+    """The view of a case this request has just filed (the 201 answer of POST /cases): nothing but
+    its filing event exists yet, so no parts, requests or approvals are read, and the case row the
+    service returned (with its enterprise and category) is used as it is."""
+    today = local_today()
+    who = case_parties(actor, case) if case.lead_department_id else parties_of_new(actor, case)
+    return CaseView(
+        case=case,
+        events=case_events(actor=actor, case=case),
+        parts=[],
+        pending_extension=None,
+        pending_return=None,
+        info_requests=[],
+        actions=available(case.state, who),
+        who=who,
+        clock=clock_of(case, today=today, cal=zone_calendar()),
+        plain=plain_status(case, today=today),
+        enterprise_view=actor.is_enterprise,
+    )
+
+
+def parties_of_new(actor: Actor, case: Case) -> set[Party]:
+    return parties(actor, enterprise_id=case.enterprise_id, lead_department_id=None, assist_department_ids=frozenset())
+
+
 def department_counts(*, actor: Actor, today: date | None = None) -> dict[str, int]:
     """The handler's and head's home: to sign, in progress, due soon, overdue, approvals."""
     today = today or local_today()
-    base = scope_cases(actor).filter(lead_department_id=actor.dept)
+    base = scope_led_cases(actor)
     counts = {
         "to_sign": base.filter(state=S.DISPATCHED).count(),
         "in_progress": base.filter(state=S.IN_PROGRESS).count(),
         "due_soon": base.filter(due_soon_q(today)).count(),
         "overdue": base.filter(state__in=WORKING, resolve_by__lt=today).count(),
-        "assist": CasePart.objects.filter(department_id=actor.dept, active=True).exclude(state="done").count(),
+        "assist": CasePart.objects.filter(
+            department_id=actor.dept, state__in=(PartState.DISPATCHED, PartState.IN_PROGRESS), active=True
+        ).count(),
     }
     if actor.role == "dept_head":
         counts["approvals"] = (
@@ -336,9 +368,7 @@ def approvals(*, actor: Actor) -> tuple[list[Extension], list[ReturnRequest]]:
         return [], []
     rel = ("case", "case__enterprise", "requested_by")
     ext = Extension.objects.filter(department_id=actor.dept, state=RequestState.PENDING).select_related(*rel)
-    ret = ReturnRequest.objects.filter(department_id=actor.dept, state=RequestState.PENDING).select_related(
-        *rel
-    )
+    ret = ReturnRequest.objects.filter(department_id=actor.dept, state=RequestState.PENDING).select_related(*rel)
     return list(ext.order_by("id")[:200]), list(ret.order_by("id")[:200])
 
 

@@ -51,7 +51,9 @@ def intake_list(*, actor: Actor) -> QuerySet[Case]:
 def inbox_list(*, actor: Actor, tab: str, mine: bool = False) -> QuerySet[Case]:
     """A department's inbox tab; the most urgent first (the deadline of the step at hand)."""
     if tab == "assist":
-        parts = CasePart.objects.filter(department_id=actor.dept, active=True).exclude(state=PartState.DONE)
+        parts = CasePart.objects.filter(
+            department_id=actor.dept, state__in=(PartState.DISPATCHED, PartState.IN_PROGRESS), active=True
+        )
         qs = scope_cases(actor).filter(pk__in=parts.values("case_id")).order_by("id")
     else:
         due = "sign_by" if tab == "to_sign" else "resolve_by"

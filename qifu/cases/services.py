@@ -734,11 +734,7 @@ def _follow(c: Ctx) -> tuple[str, str, dict[str, Any]]:
 
 
 def _my_part(c: Ctx) -> CasePart:
-    part = (
-        CasePart.objects.select_for_update()
-        .filter(case=c.case, department_id=c.actor.dept, active=True)
-        .first()
-    )
+    part = CasePart.objects.select_for_update().filter(case=c.case, department_id=c.actor.dept, active=True).first()
     if part is None:  # the lifecycle table already checked ASSIST; keep the type checker honest
         raise Conflict(_("您的部门不是本诉求的协办部门。"), code="action_not_allowed")
     return part

@@ -50,6 +50,16 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
         """More rows match than were counted."""
         return self._seen > self.cap
 
+    def page(self, number: Any) -> "Page[Any]":
+        """The page's keys first, then its rows: ordering and LIMIT run on the ids alone (an index,
+        or a sort of narrow index entries), and only `per_page` whole rows with their joins are
+        read — a queue sorted by deadline over thousands of matches stays a few milliseconds."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = list(self.queryset.select_related(None).values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        rows = {row.pk: row for row in self.queryset.order_by().filter(pk__in=ids)}
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+
 
 COUNT_CAP = 10_000
 

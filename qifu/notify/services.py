@@ -109,13 +109,28 @@ def notify(
 
 
 def _insert_new(rows: list[Notification], *, dedup_key: str) -> list[Notification]:
-    """Insert the rows and return those that were new. With a dedup key each insert runs in its own
-    savepoint: the unique constraint decides, so two processes racing on PostgreSQL cannot both win
-    (the second waits for the first to commit, then fails and counts as "already there")."""
+    """Insert the rows and return those that were new. With a dedup key, the recipients that already
+    have it are left out, the rest go in one statement inside a savepoint; if that statement meets
+    the unique constraint (a concurrent caller won some rows on PostgreSQL), each row is retried in
+    its own savepoint and the constraint decides, so two processes can never both win a row."""
     if not dedup_key:
         return Notification.objects.bulk_create(rows)
+    have = set(
+        Notification.objects.filter(recipient_id__in=[r.recipient_id for r in rows], dedup_key=dedup_key).values_list(
+            "recipient_id", flat=True
+        )
+    )
+    fresh = [r for r in rows if r.recipient_id not in have]
+    if not fresh:
+        return []
+    try:
+        with transaction.atomic():
+            return Notification.objects.bulk_create(fresh)
+    except IntegrityError:
+        for row in fresh:
+            row.pk = None
     created = []
-    for row in rows:
+    for row in fresh:
         try:
             with transaction.atomic():
                 row.save(force_insert=True)

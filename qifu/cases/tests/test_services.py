@@ -316,3 +316,13 @@ def test_out_of_scope_actor_gets_not_found(cast) -> None:
         case_act(actor=Actor.of(cast.ent_b), case_id=case.pk, action="withdraw")
     with pytest.raises(NotFound):
         case_act(actor=Actor.of(cast.desk), case_id=999999, action="accept")
+
+
+def test_filing_tells_the_liaison_and_only_urgent_requests_reach_each_desk_member(cast) -> None:
+    from qifu.notify.models import Notification
+
+    file(cast)
+    assert Notification.objects.filter(recipient=cast.liaison_a, kind="case_filed").count() == 1
+    assert not Notification.objects.filter(recipient=cast.desk).exists()  # the intake queue shows it
+    file(cast, urgency="urgent")
+    assert Notification.objects.filter(recipient=cast.desk, kind="case_filed", urgent=True).count() == 1

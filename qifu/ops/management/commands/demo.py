@@ -9,6 +9,7 @@ debug keys are generated under QIFU_DATA_DIR. Other QIFU_* settings apply as usu
 
 import importlib.util
 import os
+import signal
 import subprocess
 import sys
 from typing import Any
@@ -24,6 +25,16 @@ from qifu.enterprises.models import Enterprise
 from qifu.ops.management.commands.seed import accounts_table
 from qifu.ops.seeding.password import FILENAME, demo_password_load
 from qifu.ops.seeding.writer import demo_accounts
+
+
+def _die_with_parent() -> None:
+    """In the worker, before exec: on Linux, end when the server (this process, after execv) ends,
+    however it ends; elsewhere the terminal's Ctrl+C reaches both."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def known_password() -> tuple[str | None, str]:
@@ -84,7 +95,8 @@ class Command(BaseCommand):
         digests every minute). It stays in the terminal's process group, so Ctrl+C stops it with
         the server; `qifu run_huey` starts one by hand."""
         self.stderr.write("qifu demo: starting the background job worker (qifu run_huey) …")
-        subprocess.Popen([sys.executable, "-m", "qifu", "run_huey", "--workers", "1", "--worker-type", "thread"])  # noqa: S603
+        argv = [sys.executable, "-m", "qifu", "run_huey", "--workers", "1", "--worker-type", "thread"]
+        subprocess.Popen(argv, preexec_fn=_die_with_parent)  # noqa: S603 - fixed argv; prctl only
 
     def _banner(self, url: str) -> None:
         password, source = known_password()
