@@ -225,9 +225,11 @@ def api_as(db: None) -> Callable[[User], ApiClient]:
 def _fresh_token_cache() -> Iterator[None]:
     """Each test starts with no remembered bearer tokens (the cache is per process)."""
     from qifu.accounts.services import token_cache_clear
+    from qifu.reference.selectors import reference_cache_clear
     from qifu.workcal.calendar import zone_calendar_clear
 
     token_cache_clear()
     zone_calendar_clear()
+    reference_cache_clear()
     yield
     token_cache_clear()

@@ -122,8 +122,10 @@ _db_url = env_str("QIFU_DATABASE_URL", f"sqlite:///{DATA_DIR / 'qifu.sqlite3'}")
 _db = dj_database_url.parse(_db_url)
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at BEGIN so two
-    # writers queue on busy_timeout instead of failing with "database is locked" on upgrade.
+    # writers queue on busy_timeout instead of failing with "database is locked" on upgrade, and
+    # qifu.core.sqlite lines the writers up on a file lock first (see its docstring).
     # Persistent connections: opening one costs more than a simple query.
+    _db["ENGINE"] = "qifu.core.sqlite"
     _db["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from qifu.accounts.models import User
 from qifu.accounts.roles import Role
 from qifu.cases.models import Case, CaseEvent, CasePart, Follower, Urgency
+from qifu.enterprises.models import Enterprise
 from qifu.notify.services import notify
 
 # Events the enterprise must act on are sent at once; the rest wait for the digest (无事不扰).
@@ -78,20 +79,26 @@ def _send(
         )
 
 
-def case_filed(case: Case) -> None:
-    """The liaison hears of every request of their enterprise. The desk works from its intake
-    queue (the count is on its home page), so only urgent requests notify each desk member:
-    无事不扰 holds for the staff too, and a city desk is a hundred people."""
-    urgent = case.urgency != Urgency.NORMAL
+def filed_recipients(*, enterprise: Enterprise, urgency: str) -> list[User]:
+    """Who hears of a new request — read before the filing transaction. The liaison hears of every
+    request of their enterprise. The desk works from its intake queue (the count is on its home
+    page), so only urgent requests notify each desk member: 无事不扰 holds for the staff too, and
+    a city desk is a hundred people."""
+    who = Q(pk=enterprise.primary_liaison_id) if enterprise.primary_liaison_id else Q(pk__in=[])
+    if urgency != Urgency.NORMAL:
+        who |= _desk()
+    return _active(who)
+
+
+def case_filed(case: Case, recipients: list[User]) -> None:
     title = _("新诉求待受理：%(number)s %(title)s") % {"number": case.number, "title": case.title}
-    who = (_desk() if urgent else Q(pk__in=[])) | (Q(pk=case.liaison_id) if case.liaison_id else Q(pk__in=[]))
     _send(
         case,
-        _active(who),
+        recipients,
         kind="case_filed",
         title=title,
         body=case.text,
-        urgent=urgent,
+        urgent=case.urgency != Urgency.NORMAL,
         key=f"case:{case.pk}:filed",
         exclude=case.filed_by_id,
     )

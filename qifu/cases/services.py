@@ -13,8 +13,8 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,6 +52,7 @@ from qifu.enterprises.models import Enterprise
 from qifu.files.services import file_store
 from qifu.projects.models import Project
 from qifu.reference.models import Category, Department
+from qifu.reference.selectors import category_by_code
 from qifu.workcal.calendar import WorkCalendar, zone_calendar
 
 TEXT_MAX = 10000
@@ -110,7 +111,7 @@ def _choice(value: str, choices: Any, *, field: str, key: str | None = None) -> 
 def _category(code: str) -> Category | None:
     if not code:
         return None
-    category = Category.objects.select_related("department").filter(code=code, active=True).first()
+    category = category_by_code(code)
     if category is None:
         raise _bad(_("诉求类别“%(code)s”不存在，请从列表中选择。") % {"code": code}, "unknown_category", "category")
     return category
@@ -118,15 +119,20 @@ def _category(code: str) -> Category | None:
 
 def _next_number(year: int) -> str:
     """Gap-free per year: the counter row is updated inside the filing transaction, so concurrent
-    filers queue on its row lock and a rolled-back filing gives its number back."""
-    if not CaseSequence.objects.filter(year=year).update(last=F("last") + 1):
+    filers queue on its row lock and a rolled-back filing gives its number back. One statement
+    (UPDATE … RETURNING, on SQLite ≥ 3.35 and PostgreSQL) while the write lock is held."""
+    table = connection.ops.quote_name(CaseSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last", [year])  # noqa: S608
+        row = cursor.fetchone()
+    if row is None:
         try:
             with transaction.atomic():
                 CaseSequence.objects.create(year=year, last=1)
-        except IntegrityError:
-            CaseSequence.objects.filter(year=year).update(last=F("last") + 1)
-    last = CaseSequence.objects.values_list("last", flat=True).get(year=year)
-    return f"QF-{year}-{last:06d}"
+            return f"QF-{year}-{1:06d}"
+        except IntegrityError:  # another filer created the year's row first
+            return _next_number(year)
+    return f"QF-{year}-{int(row[0]):06d}"
 
 
 def _check_may_file(actor: Actor, enterprise: Enterprise) -> str:
@@ -142,7 +148,6 @@ def _check_may_file(actor: Actor, enterprise: Enterprise) -> str:
     raise PermissionDenied(_("您的角色不能提交诉求。"), code="case_file_forbidden")
 
 
-@transaction.atomic
 def case_file(
     *,
     actor: Actor,
@@ -170,24 +175,50 @@ def case_file(
             raise _bad(_("项目“%(code)s”不属于该企业。") % {"code": data.project}, "unknown_project", "project")
     now = now or timezone.now()
     today = local_today(now)
-    cal = zone_calendar()
+    respond_by = deadlines.respond_by(zone_calendar(), today, urgency=urgency, green_channel=False)
+    recipients = notices.filed_recipients(enterprise=enterprise, urgency=urgency)
+    # Everything above reads; only the writes below hold SQLite's single write lock.
+    with transaction.atomic():
+        case = _file_rows(
+            actor,
+            enterprise,
+            today,
+            now,
+            files,
+            recipients,
+            **{
+                "project": project,
+                "category": category,
+                "kind": kind,
+                "urgency": urgency,
+                "channel": channel,
+                "title": title,
+                "text": text,
+                "respond_by": respond_by,
+            },
+        )
+    return case
+
+
+def _file_rows(
+    actor: Actor,
+    enterprise: Enterprise,
+    today: date,
+    now: datetime,
+    files: Sequence[UploadedFile],
+    recipients: list[User],
+    **fields: Any,
+) -> Case:
     case = Case.objects.create(
         number=_next_number(today.year),
         enterprise=enterprise,
-        project=project,
-        category=category,
-        kind=kind,
-        urgency=urgency,
-        channel=channel,
-        title=title,
-        text=text,
         liaison_id=enterprise.primary_liaison_id,
         filed_by=actor.user,
         submitted_at=now,
         last_event_at=now,
-        respond_by=deadlines.respond_by(cal, today, urgency=urgency, green_channel=False),
+        **fields,
     )
-    event = _event(case, actor, "file", to_state=S.SUBMITTED, text="", at=now, data={"channel": channel})
+    event = _event(case, actor, "file", to_state=S.SUBMITTED, text="", at=now, data={"channel": case.channel})
     for upload in files:
         _attach(case, actor, event, upload, public=True)
     audit_record(
@@ -197,7 +228,7 @@ def case_file(
         object_id=case.number,
         changes={"enterprise": enterprise.uscc},
     )
-    notices.case_filed(case)
+    notices.case_filed(case, recipients)
     return case
 
 

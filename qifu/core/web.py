@@ -58,7 +58,7 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
         bottom = (number - 1) * self.per_page
         ids = list(self.queryset.select_related(None).values_list("pk", flat=True)[bottom : bottom + self.per_page])
         rows = {row.pk: row for row in self.queryset.order_by().filter(pk__in=ids)}
-        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+        return Page([rows[pk] for pk in ids if pk in rows], number, self)
 
 
 COUNT_CAP = 10_000

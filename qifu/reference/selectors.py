@@ -1,5 +1,7 @@
 """Reference data reads. Departments and categories are not business data: every signed-in user sees them."""
 
+import time
+
 from django.db.models import Prefetch, QuerySet
 
 from qifu.reference.models import Category, Department
@@ -13,3 +15,24 @@ def department_list() -> QuerySet[Department]:
         .prefetch_related(Prefetch("category_set", queryset=categories, to_attr="active_categories"))
         .order_by("sort", "code")
     )
+
+
+_categories: tuple[float, dict[str, Category]] | None = None
+CACHE_SECONDS = 60.0
+
+
+def category_by_code(code: str) -> Category | None:
+    """An active category with its department, from a per-process cache (filing a case must not
+    query reference data each time). Saving a category clears it here at once (see apps.py);
+    other processes follow within a minute."""
+    global _categories
+    now = time.monotonic()
+    if _categories is None or now - _categories[0] > CACHE_SECONDS:
+        rows = Category.objects.select_related("department").filter(active=True)
+        _categories = (now, {c.code: c for c in rows})
+    return _categories[1].get(code)
+
+
+def reference_cache_clear(**_: object) -> None:
+    global _categories
+    _categories = None

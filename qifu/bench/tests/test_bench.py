@@ -331,8 +331,8 @@ EXPORT = "ledger_export_10k"
     [
         pytest.param({"case_create": _load(350, 20)}, "case_create", True, id="create_fast_case"),
         pytest.param({"case_create": _load(120, 60)}, "case_create", False, id="create_slow_case"),
-        pytest.param({"ledger": _load(100, 150)}, "ledger p95", True, id="ledger_fast_case"),
-        pytest.param({"ledger": _load(100, 450)}, "ledger p95", False, id="ledger_slow_case"),
+        pytest.param({"ledger": _load(100, 40)}, "ledger p95", True, id="ledger_fast_case"),
+        pytest.param({"ledger": _load(100, 60)}, "ledger p95", False, id="ledger_slow_case"),
         pytest.param({EXPORT: TimedResult(3.2, 900_000, 10_000)}, EXPORT, True, id="export_fast_case"),
         pytest.param({EXPORT: TimedResult(7.5, 900_000, 10_000)}, EXPORT, False, id="export_slow_case"),
         pytest.param({}, "assessment", None, id="not_measured_case"),

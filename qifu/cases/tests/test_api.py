@@ -1,6 +1,8 @@
 """/api/v1/cases: the stable interface of PRODUCT.md §3."""
 
 import io
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -118,7 +120,7 @@ def test_messages_post(cast, api_as) -> None:
     assert api_as(cast.ent_b).post(f"{API}/{case.pk}/messages", {"text": "x"}).status_code == 404
 
 
-def _upload(user, case_id: int, name: str, content: bytes, public: str = "true"):  # type: ignore[no-untyped-def]
+def _upload(user: Any, case_id: int, name: str, content: bytes, public: str = "true") -> Any:
     token_cache_clear()
     client = Client()
     upload = io.BytesIO(content)
@@ -153,7 +155,7 @@ def test_attachments_upload_and_download_with_permission(cast, django_capture_on
     assert other.status_code == 404
 
 
-def _stored_files(root) -> list:  # type: ignore[no-untyped-def]
+def _stored_files(root: Path) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file()]
 
 

@@ -11,6 +11,7 @@ import ast
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -195,7 +196,7 @@ def test_every_api_operation_has_a_tag_and_a_response_schema() -> None:
                 if str(code) == "204":
                     continue
                 # JSON, or a declared binary body (attachment downloads)
-                content = next(iter(response.get("content", {}).values()), {})
+                content: dict[str, Any] = next(iter(response.get("content", {}).values()), {})
                 if not content.get("schema"):
                     problems.append(f"{where}: response {code} has no schema (response=...)")
     # then

@@ -40,6 +40,7 @@ def test_the_download_is_audited(cast: Cast) -> None:
     # when
     response = file_response(actor=cast.actor(cast.ent_a), stored=stored)
     # not response.close(): that sends request_finished, which closes the test's PostgreSQL connection
+    assert response.file_to_stream is not None
     response.file_to_stream.close()
     # then
     entry = AuditEntry.objects.filter(action="file_download").get()
@@ -49,6 +50,7 @@ def test_the_download_is_audited(cast: Cast) -> None:
 def test_the_ascii_fallback_keeps_safe_names_as_they_are(cast: Cast) -> None:
     stored = _stored(cast, "report-2026 (final).pdf")
     response = file_response(actor=cast.actor(cast.desk), stored=stored)
+    assert response.file_to_stream is not None
     response.file_to_stream.close()
     assert response["Content-Disposition"].startswith('attachment; filename="report-2026 (final).pdf"; ')
 

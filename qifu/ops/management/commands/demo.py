@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connections
 
 from qifu.accounts.models import User
+from qifu.conf import serving
 from qifu.enterprises.models import Enterprise
 from qifu.ops.management.commands.seed import accounts_table
 from qifu.ops.seeding.password import FILENAME, demo_password_load
@@ -136,11 +137,9 @@ class Command(BaseCommand):
                 "gunicorn",
                 "qifu.wsgi:application",
                 "--workers",
-                "2",
+                str(serving.workers()),
                 "--worker-class",
-                "gthread",
-                "--threads",
-                "2",
+                serving.WORKER_CLASS,
                 # gunicorn 27 opens a control socket in ~/.gunicorn by default: two servers collide.
                 "--no-control-socket",
                 "--bind",
