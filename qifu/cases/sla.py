@@ -23,7 +23,7 @@ from qifu.accounts.roles import Role
 from qifu.cases import deadlines
 from qifu.cases.models import Case, CaseEvent, CaseState, SlaKind, SlaNotice
 from qifu.notify.services import notify
-from qifu.workcal.calendar import WorkCalendar, zone_calendar
+from qifu.workcal.calendar import WorkCalendar, unsupported_years, zone_calendar
 
 S = CaseState
 WORKING = (S.DISPATCHED, S.IN_PROGRESS)
@@ -34,6 +34,7 @@ BATCH = 500
 class SlaResult:
     today: date
     sent: dict[str, int] = field(default_factory=lambda: {k.value: 0 for k in SlaKind})
+    uncovered_years: list[int] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -85,11 +86,35 @@ def _ids(qs: QuerySet[Case]) -> Iterator[int]:
         last = chunk[-1]
 
 
+def warn_uncovered_years(today: date) -> list[int]:
+    """This year and the next that the holiday package does not know: deadlines then count
+    Monday–Friday plus the zone's overrides, so the system administrators are told once per year
+    to enter that year's holidays and 调休 days as overrides (or upgrade the package)."""
+    years = unsupported_years(range(today.year, today.year + 2))
+    admins = list(User.objects.filter(role=Role.SYSADMIN, is_active=True))
+    for year in years:
+        if admins:
+            notify(
+                recipients=admins,
+                kind="workcal_uncovered",
+                title=_("工作日历缺少%(year)s年的节假日数据") % {"year": year},
+                body=_(
+                    "节假日软件包尚无%(year)s年的法定节假日和调休安排，办理时限暂按周一至周五计算。"
+                    "请在“工作日调整”中录入%(year)s年的节假日与调休，或升级节假日软件包。"
+                )
+                % {"year": year},
+                url="/admin/workcal/calendaroverride/",
+                urgent=False,
+                dedup_key=f"workcal:uncovered:{year}",
+            )
+    return years
+
+
 def sla_run(*, now: datetime | None = None) -> SlaResult:
     now = now or timezone.now()
     today = timezone.localdate(now)
     cal = zone_calendar()
-    result = SlaResult(today=today)
+    result = SlaResult(today=today, uncovered_years=warn_uncovered_years(today))
     for kind in SlaKind:
         for case_id in _ids(_candidates(kind, today, cal)):
             if _step(case_id, kind, today=today, now=now, cal=cal):

@@ -154,3 +154,17 @@ def test_two_processes_at_once_on_postgresql_send_each_notice_once(cast) -> None
         assert len(per_recipient) == len(set(per_recipient))
     assert CaseEvent.objects.filter(action__startswith="sla_").count() == 10
     assert Notification.objects.filter(kind="sla_report", recipient__username="leader").count() == 5
+
+
+def test_a_year_the_holiday_package_lacks_is_told_to_the_system_admin_once(cast) -> None:
+    from qifu.cases.sla import warn_uncovered_years
+
+    first = sla_run(now=at(2026, 11, 27))
+    assert 2027 in first.uncovered_years  # chinesecalendar 1.11 knows 2026, not 2027
+    assert 2026 not in first.uncovered_years
+    sla_run(now=at(2026, 11, 28))
+    notes = Notification.objects.filter(recipient=cast.sysadmin, kind="workcal_uncovered")
+    assert [n.dedup_key for n in notes] == ["workcal:uncovered:2027"]
+    assert "2027" in notes[0].title
+    assert not Notification.objects.filter(kind="workcal_uncovered").exclude(recipient=cast.sysadmin).exists()
+    assert warn_uncovered_years(at(2025, 6, 1).date()) == []

@@ -29,6 +29,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = sla_run(now=options["now"])
+        for year in result.uncovered_years:
+            self.stderr.write(f"warning: the holiday package has no data for {year}; weekends plus overrides count")
         if options["json"]:
             self.stdout.write(json.dumps({"today": result.today.isoformat(), "sent": result.sent}))
             return
