@@ -77,3 +77,19 @@ def business_view(view: ActorView[P]) -> View[P]:
         return view(request, actor, *args, **kwargs)
 
     return actor_view(wrapper)
+
+
+def role_view(allowed: Callable[[Actor], bool]) -> Callable[[ActorView[P]], View[P]]:
+    """A page for the people `allowed` admits (e.g. `lambda a: a.is_department`); everyone else gets
+    404, like `desk_view` (the page is not advertised, STYLE.md §6.4)."""
+
+    def decorate(view: ActorView[P]) -> View[P]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, actor: Actor, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+            if not allowed(actor):
+                raise Http404
+            return view(request, actor, *args, **kwargs)
+
+        return actor_view(wrapper)
+
+    return decorate

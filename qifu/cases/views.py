@@ -6,18 +6,16 @@ selectors (`case_get` answers NotFound for a case outside the actor's scope); a 
 shows its Chinese message on the page and changes nothing (the service raised before writing).
 """
 
-from collections.abc import Callable
-from functools import wraps
 from typing import ParamSpec
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from qifu.access.actor import Actor
-from qifu.access.web import ActorView, View, business_view
+from qifu.access.web import business_view, role_view
 from qifu.cases.forms_case import CaseFileForm, action_error, action_payload, done_message
 from qifu.cases.selectors import case_attachment_get
 from qifu.cases.selectors_pages import (
@@ -38,26 +36,11 @@ from qifu.files.web import file_response
 P = ParamSpec("P")
 
 
-def _only(allowed: Callable[[Actor], bool]) -> Callable[[ActorView[P]], View[P]]:
-    """A page for some roles only; the others get 404 (not advertised, STYLE.md §6.4)."""
-
-    def decorate(view: ActorView[P]) -> View[P]:
-        @wraps(view)
-        def wrapper(request: HttpRequest, actor: Actor, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
-            if not allowed(actor):
-                raise Http404
-            return view(request, actor, *args, **kwargs)
-
-        return business_view(wrapper)
-
-    return decorate
-
-
 def _int(value: str | None) -> int:
     return int(value) if value and value.isdigit() else 0
 
 
-@_only(may_file)
+@role_view(may_file)
 def file_request(request: HttpRequest, actor: Actor) -> HttpResponse:
     """提诉求: the enterprise for itself; a liaison or the desk for an enterprise in their scope."""
     form = CaseFileForm(request.POST or None, request.FILES or None, actor=actor, departments=dispatch_departments())
@@ -72,7 +55,7 @@ def file_request(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(request, "cases/new.html", {"form": form})
 
 
-@_only(lambda actor: actor.is_enterprise)
+@role_view(lambda actor: actor.is_enterprise)
 def my_requests(request: HttpRequest, actor: Actor) -> HttpResponse:
     """我的诉求: the enterprise's own requests, newest first, with plain status and days left."""
     page = paginate(request, my_cases(actor=actor))
@@ -123,7 +106,7 @@ def attachment(request: HttpRequest, actor: Actor, case_id: int, attachment_id: 
 
 
 @require_GET
-@_only(lambda actor: may_file(actor) and not actor.is_enterprise)
+@role_view(lambda actor: may_file(actor) and not actor.is_enterprise)
 def enterprise_options(request: HttpRequest, actor: Actor) -> HttpResponse:
     """HTMX: <option>s for the filing form's enterprise field (name or USCC, within the scope)."""
     term = request.GET.get("enterprise", "").strip()

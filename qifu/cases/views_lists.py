@@ -6,8 +6,7 @@ The one-click buttons (受理, 同意/不同意) post here and call the same `ca
 case page and the API.
 """
 
-from collections.abc import Callable
-from functools import partial, wraps
+from functools import partial
 from typing import ParamSpec
 
 from django.contrib import messages
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from qifu.access.actor import Actor
-from qifu.access.web import ActorView, View, actor_view, desk_view, staff_view
+from qifu.access.web import desk_view, role_view, staff_view
 from qifu.cases.exporting import case_export, export_filename
 from qifu.cases.forms import filters_from_query, inbox_tab
 from qifu.cases.selectors import approvals, department_counts
@@ -31,21 +30,6 @@ from qifu.reference.selectors import department_list
 
 P = ParamSpec("P")
 DECISIONS = ("approve_extension", "deny_extension", "approve_return", "deny_return")
-
-
-def role_view(allowed: Callable[[Actor], bool]) -> Callable[[ActorView[P]], View[P]]:
-    """A page for some roles only; the others get 404, like `desk_view`."""
-
-    def decorate(view: ActorView[P]) -> View[P]:
-        @wraps(view)
-        def wrapper(request: HttpRequest, actor: Actor, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
-            if not allowed(actor):
-                raise Http404
-            return view(request, actor, *args, **kwargs)
-
-        return actor_view(wrapper)
-
-    return decorate
 
 
 department_view = role_view(lambda a: a.is_department)

@@ -1,21 +1,12 @@
 """`qifu sla run [--now ISO-DATETIME] [--json]`: the deadline job as of that moment."""
 
 import json
-from datetime import datetime
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
+from django.core.management.base import BaseCommand, CommandParser
 
 from qifu.cases.sla import sla_run
-
-
-def _moment(value: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise CommandError(f"--now: not an ISO date-time: {value!r}") from exc
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+from qifu.core.cli import iso_moment
 
 
 class Command(BaseCommand):
@@ -24,7 +15,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
         run = sub.add_parser("run", help="Run the deadline job once.")
-        run.add_argument("--now", type=_moment, default=None, help="as of this moment (Beijing time if no offset)")
+        run.add_argument("--now", type=iso_moment, default=None, help="as of this moment (Beijing time if no offset)")
         run.add_argument("--json", action="store_true", help="print the counts as JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
