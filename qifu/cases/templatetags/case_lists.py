@@ -11,8 +11,9 @@ from django.utils.translation import gettext, ngettext
 from qifu.access.actor import Actor
 from qifu.accounts.models import User
 from qifu.cases.models import Case, CaseState
+from qifu.cases.selectors import cn_date
 from qifu.cases.selectors_lists import RowClock, enterprise_cases, row_clock
-from qifu.dashboard.templatetags.qifu_ui import cn_date
+from qifu.cases.services import local_today
 
 register = template.Library()
 
@@ -57,7 +58,7 @@ def case_due(case: Case) -> str:
     parts: list[str] = []
     if clock.due:
         parts.append(
-            format_html('<span class="qf-due{}">{}</span>', _due_class(clock.level), cn_date(clock.due, "short"))
+            format_html('<span class="qf-due{}">{}</span>', _due_class(clock.level), cn_date(clock.due, local_today()))
         )
         if clock.remaining is not None:
             if clock.late:
