@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from datetime import timezone as dt_timezone
 from typing import Any
 
@@ -111,24 +111,28 @@ EXPORT_ROWS = 10_000
 @sampler("export_10k")
 def sample_export_10k(n: int) -> list[str]:
     """The ledger export path whose filing-date range selects about 10,000 cases (all of them when
-    there are fewer): ids follow the filing order, so the 10,000th newest case gives the start."""
+    there are fewer). Ids follow the filing order, so the range runs from the oldest case's day to
+    the 10,000th oldest case's day: the cases the bench itself files (today, the newest) stay out."""
     from django.utils import timezone
 
     from qifu.cases.models import Case
 
-    newest = Case.objects.order_by("-id").values_list("submitted_at", flat=True)
-    last = newest.first()
-    if last is None:
+    oldest = Case.objects.order_by("id").values_list("submitted_at", flat=True)
+    first = oldest.first()
+    if first is None:
         return []
-    first = newest[EXPORT_ROWS - 1 : EXPORT_ROWS].first() or Case.objects.order_by("id")[0].submitted_at
-    until = timezone.localdate(last)
-    # Whole days: from the 10,000th newest case's day, or the day after, whichever is nearer 10,000.
-    day = timezone.localdate(first)
-    counts = {
-        start: Case.objects.filter(submitted_at__gte=datetime.combine(start, time.min, tzinfo=CST)).count()
-        for start in (day, day + timedelta(days=1))
-    }
-    since = min(counts, key=lambda start: abs(counts[start] - EXPORT_ROWS))
+    tenth = oldest[EXPORT_ROWS - 1 : EXPORT_ROWS].first() or Case.objects.order_by("-id")[0].submitted_at
+    since = timezone.localdate(first)
+    # Whole days: up to the 10,000th oldest case's day, or the day before, whichever is nearer 10,000.
+    day = timezone.localdate(tenth)
+
+    def upto(end: date) -> int:
+        return Case.objects.filter(
+            submitted_at__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=CST)
+        ).count()
+
+    counts = {end: upto(end) for end in (day - timedelta(days=1), day)}
+    until = min(counts, key=lambda end: abs(counts[end] - EXPORT_ROWS))
     return [f"/cases/export.xlsx?since={since.isoformat()}&until={until.isoformat()}"]
 
 

@@ -190,6 +190,12 @@ class Case(BaseModel):
             # the department inbox: to sign by its deadline (the working cases by theirs use
             # case_dept_state_due: a sort of narrow index entries, see CappedPaginator.page)
             models.Index(fields=["lead_department", "state", "sign_by"], name="case_dept_state_sign_by", condition=LED),
+            # the inbox's 即将到期 count reads this index alone (reminder day reached, not yet late)
+            models.Index(
+                fields=["lead_department", "state", "remind_on", "resolve_by"],
+                name="case_dept_state_remind",
+                condition=LED,
+            ),
             # a department's view of enterprises (access.scopes) reads only this index
             models.Index(fields=["lead_department", "enterprise"], name="case_dept_enterprise", condition=LED),
         ]

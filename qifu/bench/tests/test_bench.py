@@ -335,6 +335,7 @@ EXPORT = "ledger_export_10k"
         pytest.param({"ledger": _load(100, 60)}, "ledger p95", False, id="ledger_slow_case"),
         pytest.param({EXPORT: TimedResult(3.2, 900_000, 10_000)}, EXPORT, True, id="export_fast_case"),
         pytest.param({EXPORT: TimedResult(7.5, 900_000, 10_000)}, EXPORT, False, id="export_slow_case"),
+        pytest.param({EXPORT: TimedResult(0.1, 5_000, 0)}, EXPORT, False, id="export_empty_case"),
         pytest.param({}, "assessment", None, id="not_measured_case"),
     ],
 )  # fmt: skip
