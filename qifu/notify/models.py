@@ -50,6 +50,9 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "read_at", "-created_at"], name="notify_unread_idx"),
             # The inbox, newest first.
             models.Index(fields=["recipient", "-created_at"], name="notify_inbox_idx"),
+            # notify()'s "already there?" check: the partial unique index above cannot serve a query
+            # with the key as a bound parameter on SQLite, and a busy recipient has thousands of rows.
+            models.Index(fields=["dedup_key", "recipient"], name="notify_dedup_idx"),
         ]
 
     def __str__(self) -> str:
