@@ -183,6 +183,8 @@ class Case(BaseModel):
             models.Index(fields=["state", "respond_by"], name="case_state_respond_by"),
             models.Index(fields=["state", "remind_on"], name="case_state_remind", condition=Q(remind_on__isnull=False)),
             models.Index(fields=["supervised", "id"], name="case_supervised_id", condition=Q(supervised=True)),
+            # 督办中 (open and supervised) on the desk's home and the leaders' list
+            models.Index(fields=["state", "id"], name="case_supervised_state", condition=Q(supervised=True)),
             models.Index(fields=["submitted_at"], name="case_submitted_at"),
             models.Index(fields=["category", "id"], name="case_category_id"),
             models.Index(fields=["lead_department", "submitted_at"], name="case_dept_submitted"),

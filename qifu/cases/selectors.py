@@ -380,7 +380,7 @@ def desk_counts(*, actor: Actor, today: date | None = None) -> dict[str, int]:
         "accepted": qs.filter(state=S.ACCEPTED).count(),
         "resolved": qs.filter(state=S.RESOLVED).count(),
         "overdue_response": qs.filter(state=S.SUBMITTED, respond_by__lt=today).count(),
-        "supervised": qs.filter(supervised_q(), state__in=OPEN_STATES).count(),
+        "supervised": qs.filter(supervised=True, state__in=OPEN_STATES).count(),  # case_supervised_state
     }
 
 
