@@ -5,18 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0005_due_soon_index'),
-        ('enterprises', '0001_initial'),
-        ('projects', '0001_initial'),
-        ('reference', '0002_taxonomy'),
+        ("cases", "0005_due_soon_index"),
+        ("enterprises", "0001_initial"),
+        ("projects", "0001_initial"),
+        ("reference", "0002_taxonomy"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('supervised', True)), fields=['state', 'id'], name='case_supervised_state'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("supervised", True)), fields=["state", "id"], name="case_supervised_state"
+            ),
         ),
     ]
