@@ -81,3 +81,12 @@ def is_late(today: date, due: date | None) -> bool:
 
 def days_late(cal: WorkCalendar, today: date, due: date) -> int:
     return max(0, cal.workdays_between(due, today))
+
+
+def cn_date(day: date | None, today: date | None = None) -> str:
+    """12月5日, or 2026年12月5日 when `day` is not in `today`'s year (UX.md §3)."""
+    if day is None:
+        return ""
+    if today is None or day.year == today.year:
+        return f"{day.month}月{day.day}日"
+    return f"{day.year}年{day.month}月{day.day}日"

@@ -29,7 +29,7 @@ from qifu.cases.models import (
     RequestState,
     ReturnRequest,
 )
-from qifu.cases.services import case_parties, local_today
+from qifu.cases.services import local_today
 from qifu.core.errors import NotFound
 from qifu.enterprises.models import Enterprise
 from qifu.enterprises.selectors import enterprise_get
@@ -267,7 +267,7 @@ def plain_status(case: Case, *, today: date) -> str:
     dept = case.lead_department.name if case.lead_department_id and case.lead_department else ""
     due = case.resolve_by if case.state == S.IN_PROGRESS else None
     if case.state == S.SUBMITTED:
-        return _("已提交，等待受理 · 预计%(day)s前受理") % {"day": cn_date(case.respond_by, today)}
+        return _("已提交，等待受理 · 预计%(day)s前受理") % {"day": deadlines.cn_date(case.respond_by, today)}
     if case.state == S.ACCEPTED:
         return _("已受理，正在安排责任部门")
     if case.state == S.DISPATCHED:
@@ -275,7 +275,7 @@ def plain_status(case: Case, *, today: date) -> str:
     if case.state == S.IN_PROGRESS and case.paused:
         return _("%(dept)s需要您补充材料，请尽快回复") % {"dept": dept}
     if case.state == S.IN_PROGRESS:
-        return _("正在办理 · %(dept)s · 预计%(day)s前答复") % {"dept": dept, "day": cn_date(due, today)}
+        return _("正在办理 · %(dept)s · 预计%(day)s前答复") % {"dept": dept, "day": deadlines.cn_date(due, today)}
     if case.state == S.RESOLVED:
         return _("已办结，请您评价")
     if case.state == S.CLOSED:
@@ -285,19 +285,17 @@ def plain_status(case: Case, *, today: date) -> str:
     return _("已撤回")
 
 
-def cn_date(day: date | None, today: date) -> str:
-    """2026年12月5日, or 12月5日 within the current year (UX.md §3)."""
-    if day is None:
-        return ""
-    return f"{day.month}月{day.day}日" if day.year == today.year else f"{day.year}年{day.month}月{day.day}日"
-
-
 def case_view(*, actor: Actor, case_id: int) -> CaseView:
     case = case_get(actor=actor, case_id=case_id)
     today = local_today()
     cal = zone_calendar()
     parts = list(CasePart.objects.filter(case=case, active=True).select_related("department", "handler"))
-    who = case_parties(actor, case)
+    who = parties(
+        actor,
+        enterprise_id=case.enterprise_id,
+        lead_department_id=case.lead_department_id,
+        assist_department_ids=frozenset(p.department_id for p in parts),
+    )
     internal = not actor.is_enterprise
     pending_ext = Extension.objects.filter(case=case, state=RequestState.PENDING).first() if internal else None
     pending_ret = ReturnRequest.objects.filter(case=case, state=RequestState.PENDING).first() if internal else None
@@ -321,7 +319,8 @@ def filed_view(*, actor: Actor, case: Case) -> CaseView:
     its filing event exists yet, so no parts, requests or approvals are read, and the case row the
     service returned (with its enterprise and category) is used as it is."""
     today = local_today()
-    who = case_parties(actor, case) if case.lead_department_id else parties_of_new(actor, case)
+    # a new case has no department yet: the parties follow from the enterprise alone
+    who = parties(actor, enterprise_id=case.enterprise_id, lead_department_id=None, assist_department_ids=frozenset())
     return CaseView(
         case=case,
         events=case_events(actor=actor, case=case),
@@ -335,10 +334,6 @@ def filed_view(*, actor: Actor, case: Case) -> CaseView:
         plain=plain_status(case, today=today),
         enterprise_view=actor.is_enterprise,
     )
-
-
-def parties_of_new(actor: Actor, case: Case) -> set[Party]:
-    return parties(actor, enterprise_id=case.enterprise_id, lead_department_id=None, assist_department_ids=frozenset())
 
 
 def department_counts(*, actor: Actor, today: date | None = None) -> dict[str, int]:

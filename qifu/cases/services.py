@@ -669,16 +669,12 @@ def _approve_extension(c: Ctx) -> tuple[str, str, dict[str, Any]]:
         case.remind_on = deadlines.extended(c.cal, case.remind_on or case.resolve_by, ext.days)
     if case.resolve_by and c.today <= case.resolve_by:
         case.overdue = False
-    public = _("办理时限延长至%(day)s。") % {"day": _cn_date(case.resolve_by)}
+    public = _("办理时限延长至%(day)s。") % {"day": deadlines.cn_date(case.resolve_by)}
     return (
         ext.reason,
         public,
         {"days": ext.days, "resolve_by": case.resolve_by.isoformat() if case.resolve_by else None},
     )
-
-
-def _cn_date(day: date | None) -> str:
-    return f"{day.month}月{day.day}日" if day else ""
 
 
 @handles("deny_extension")

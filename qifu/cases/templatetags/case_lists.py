@@ -10,8 +10,8 @@ from django.utils.translation import gettext, ngettext
 
 from qifu.access.actor import Actor
 from qifu.accounts.models import User
+from qifu.cases.deadlines import cn_date
 from qifu.cases.models import Case, CaseState
-from qifu.cases.selectors import cn_date
 from qifu.cases.selectors_lists import RowClock, enterprise_cases, row_clock
 from qifu.cases.services import local_today
 
