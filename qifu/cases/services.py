@@ -218,7 +218,7 @@ def _file_rows(
         last_event_at=now,
         **fields,
     )
-    event = _event(case, actor, "file", to_state=S.SUBMITTED, text="", at=now, data={"channel": case.channel})
+    event = add_event(case, actor, "file", to_state=S.SUBMITTED, text="", at=now, data={"channel": case.channel})
     for upload in files:
         _attach(case, actor, event, upload, public=True)
     audit_record(
@@ -244,7 +244,7 @@ def _attach(case: Case, actor: Actor, event: CaseEvent, upload: UploadedFile, *,
     )
 
 
-def _event(
+def add_event(
     case: Case,
     actor: Actor | None,
     action: str,
@@ -351,7 +351,7 @@ def case_act(
     text, public_text, data = HANDLERS[action](ctx)
     case.last_event_at = now
     case.save()
-    event = _event(
+    event = add_event(
         case,
         actor,
         action,

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from qifu.accounts.models import User
 from qifu.accounts.roles import Role
 from qifu.cases import deadlines
-from qifu.cases.models import Case, CaseEvent, CaseState, SlaKind, SlaNotice
+from qifu.cases.models import Case, CaseState, SlaKind, SlaNotice
+from qifu.cases.services import add_event
 from qifu.notify.services import notify
 from qifu.workcal.calendar import WorkCalendar, unsupported_years, zone_calendar
 
@@ -142,14 +143,13 @@ def _step(case_id: int, kind: SlaKind, *, today: date, now: datetime, cal: WorkC
         case.overdue = True
         case.supervised = True
         case.save(update_fields=["overdue", "supervised", "updated_at"])
-    text = _text(case, kind, due, late)
-    CaseEvent.objects.create(
-        case=case,
-        enterprise_id=case.enterprise_id,
+    text = sla_text(kind, due, dept=case.lead_department.name if case.lead_department else "", late=late)
+    add_event(
+        case,
+        None,
+        f"sla_{kind}",
         at=now,
-        action=f"sla_{kind}",
         from_state=case.state,
-        to_state=case.state,
         public=False,
         text=text,
         data={"due": due.isoformat(), "days_late": late},
@@ -192,9 +192,10 @@ def _recipients(case: Case, kind: SlaKind) -> Q:
     return Q(role=Role.LEADER) | head | Q(role=Role.DESK)
 
 
-def _text(case: Case, kind: SlaKind, due: date, late: int) -> str:
-    dept = case.lead_department.name if case.lead_department else ""
-    day = f"{due.month}月{due.day}日"
+def sla_text(kind: str, due: date, *, dept: str, late: int = 0) -> str:
+    """The words of one escalation step (the job's notices and timeline lines; the seed uses them
+    too, so the demo reads like the real thing)."""
+    day = deadlines.cn_date(due)
     if kind == SlaKind.RESPOND_LATE:
         return _("诉求已超过受理时限（%(day)s），请尽快受理。") % {"day": day}
     if kind == SlaKind.SIGN_LATE:

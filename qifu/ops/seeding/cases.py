@@ -24,6 +24,7 @@ from itertools import accumulate
 from typing import Any
 
 from qifu.cases import deadlines
+from qifu.cases.sla import sla_text
 from qifu.ops.seeding import case_vocab as words
 from qifu.ops.seeding.people import allocate, weighted
 from qifu.workcal.calendar import WorkCalendar
@@ -955,32 +956,30 @@ class Replay:
             due = c["respond_by"]
             day = max(due + timedelta(days=1), first_run)
             if day <= last_run:
-                sent.append(
-                    ("respond_late", due, day, 0, f"诉求已超过受理时限（{due.month}月{due.day}日），请尽快受理。")
-                )
+                sent.append(("respond_late", due, day, 0, sla_text("respond_late", due, dept=dept)))
         elif state == "dispatched" and c.get("sign_by"):
             due = c["sign_by"]
             day = max(due + timedelta(days=1), first_run)
             if day <= last_run:
-                sent.append(("sign_late", due, day, 0, f"{dept}超过签收时限（{due.month}月{due.day}日）未签收。"))
+                sent.append(("sign_late", due, day, 0, sla_text("sign_late", due, dept=dept)))
         if state in ("dispatched", "in_progress") and c.get("resolve_by"):
             due = c["resolve_by"]
             remind = max(c.get("remind_on") or due, first_run)
             if state == "in_progress" and remind <= min(last_run, due):
-                sent.append(("remind", due, remind, 0, f"催办：办理时限为{due.month}月{due.day}日，请抓紧办理。"))
+                sent.append(("remind", due, remind, 0, sla_text("remind", due, dept=dept)))
             overdue_day = max(cal.add_workdays(due, 1), first_run)
             while not cal.is_workday(overdue_day):  # the overdue notice waits for a working day
                 overdue_day += timedelta(days=1)
             if overdue_day <= last_run:
                 late = deadlines.days_late(cal, overdue_day, due)
-                text = f"{dept}办理已超期（时限{due.month}月{due.day}日），已列入督办。"
+                text = sla_text("overdue", due, dept=dept, late=late)
                 sent.append(("overdue", due, overdue_day, late, text))
                 c["overdue"] = True
                 c["supervised"] = True
             report_day = max(cal.add_workdays(due, deadlines.REPORT_AFTER + 1), first_run)
             if report_day <= last_run:
                 late = deadlines.days_late(cal, report_day, due)
-                text = f"通报：{dept}办理已超期{late}个工作日（时限{due.month}月{due.day}日）。"
+                text = sla_text("report", due, dept=dept, late=late)
                 sent.append(("report", due, report_day, late, text))
         for kind, due, day, late, text in sent:
             at = datetime.combine(day, time(8, 0), tzinfo=CST)
