@@ -20,10 +20,11 @@ from qifu.cases.schemas import (
 )
 from qifu.cases.selectors import (
     case_attachment_get,
-    case_events,
     case_filtered,
     case_get,
+    case_last_message,
     case_list,
+    case_messages,
     case_view,
     filed_view,
     filing_enterprise,
@@ -90,7 +91,7 @@ def list_messages(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
     """Public messages, and internal notes for staff."""
     actor = actor_of(request)
     case = case_get(actor=actor, case_id=case_id)
-    return [event_out(e) for e in case_events(actor=actor, case=case) if e.action == "message"]
+    return [event_out(e) for e in case_messages(actor=actor, case=case)]
 
 
 @router.post("/{int:case_id}/messages", response={201: EventOut, **errors(404, 409)}, summary="Post a message or note")
@@ -122,7 +123,7 @@ def post_attachments(
 
 def _last_message(actor: Any, case_id: int) -> dict[str, Any]:
     case = case_get(actor=actor, case_id=case_id)
-    return event_out([e for e in case_events(actor=actor, case=case) if e.action == "message"][-1])
+    return event_out(case_last_message(actor=actor, case=case))
 
 
 @router.get(

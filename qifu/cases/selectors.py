@@ -172,16 +172,31 @@ def case_get(*, actor: Actor, case_id: int) -> Case:
     return case
 
 
-def case_events(*, actor: Actor, case: Case) -> list[CaseEvent]:
-    """The timeline; the enterprise sees only public events."""
+def _visible_events(actor: Actor, case: Case) -> QuerySet[CaseEvent]:
     events = (
         CaseEvent.objects.filter(case=case)
         .select_related("actor", "department")
         .prefetch_related(Prefetch("attachments", queryset=CaseAttachment.objects.select_related("file")))
     )
-    if actor.is_enterprise:
-        events = events.filter(public=True)
-    return list(events.order_by("id"))
+    return events.filter(public=True) if actor.is_enterprise else events
+
+
+def case_events(*, actor: Actor, case: Case) -> list[CaseEvent]:
+    """The timeline; the enterprise sees only public events."""
+    return list(_visible_events(actor, case).order_by("id"))
+
+
+def case_messages(*, actor: Actor, case: Case) -> list[CaseEvent]:
+    """The conversation: public messages, and internal notes for staff."""
+    return list(_visible_events(actor, case).filter(action="message").order_by("id"))
+
+
+def case_last_message(*, actor: Actor, case: Case) -> CaseEvent:
+    """The newest message the actor may see (the answer to posting one)."""
+    last = _visible_events(actor, case).filter(action="message").order_by("-id").first()
+    if last is None:
+        raise NotFound("message not found")
+    return last
 
 
 def case_events_since(*, actor: Actor, case: Case, after_id: int) -> list[CaseEvent]:
