@@ -23,16 +23,19 @@ from qifu.cases.models import (
     CaseEvent,
     CasePart,
     CaseState,
+    DepartmentRouting,
     Extension,
     InfoRequest,
     PartState,
     RequestState,
     ReturnRequest,
+    RoutingMode,
 )
 from qifu.cases.services import local_today
 from qifu.core.errors import NotFound
 from qifu.enterprises.models import Enterprise
 from qifu.enterprises.selectors import enterprise_get
+from qifu.reference.models import Department
 from qifu.workcal.calendar import WorkCalendar, zone_calendar
 
 S = CaseState
@@ -403,3 +406,34 @@ def filing_enterprise(*, actor: Actor, uscc: str) -> Enterprise:
             raise NotFound("enterprise not found")
         return own
     return enterprise_get(actor=actor, uscc=uscc)
+
+
+@dataclass(frozen=True)
+class RoutingRow:
+    department: Department
+    mode: str
+    label: str
+
+
+def routing_rows(*, actor: Actor) -> list[RoutingRow]:
+    """分办规则: every department for the desk, the own department for its head, nothing else."""
+    departments = Department.objects.filter(active=True).order_by("sort", "code")
+    if actor.role == "dept_head":
+        departments = departments.filter(pk=actor.dept)
+    elif actor.role != "desk":
+        return []
+    modes = dict(DepartmentRouting.objects.values_list("department_id", "mode"))
+    labels = dict(RoutingMode.choices)
+    rows = []
+    for d in departments:
+        mode = modes.get(d.pk, RoutingMode.ROUND_ROBIN)
+        rows.append(RoutingRow(d, mode, str(labels[mode])))
+    return rows
+
+
+def routing_department(*, actor: Actor, code: str) -> Department:
+    """A department whose rule the actor may set (NotFound otherwise: the page is not advertised)."""
+    for row in routing_rows(actor=actor):
+        if row.department.code == code:
+            return row.department
+    raise NotFound("department not found")

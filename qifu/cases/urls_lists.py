@@ -18,4 +18,6 @@ urlpatterns = [
     path("approvals/", views.approvals_page, name="approvals"),
     path("approvals/<int:case_id>/<slug:decision>/", views.decide, name="decide"),
     path("supervision/", views.supervision, name="supervision"),
+    path("routing/", views.routing_page, name="routing"),
+    path("routing/<slug:code>/", views.routing_update, name="routing_update"),
 ]

@@ -12,7 +12,7 @@ from typing import ParamSpec
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -20,10 +20,11 @@ from qifu.access.actor import Actor
 from qifu.access.web import desk_view, role_view, staff_view
 from qifu.cases.exporting import case_export, export_filename
 from qifu.cases.forms import filters_from_query, inbox_tab
-from qifu.cases.selectors import approvals, department_counts
+from qifu.cases.models import RoutingMode
+from qifu.cases.selectors import approvals, department_counts, routing_department, routing_rows
 from qifu.cases.selectors_lists import inbox_list, intake_list, ledger_list, ledger_subject, supervision_list
-from qifu.cases.services import case_act
-from qifu.core.errors import Conflict, RuleViolation
+from qifu.cases.services import case_act, routing_set
+from qifu.core.errors import Conflict, PermissionDenied, RuleViolation
 from qifu.core.excel import XLSX_CONTENT_TYPE
 from qifu.core.web import paginate_capped, render_page
 from qifu.reference.selectors import department_list
@@ -97,6 +98,29 @@ def decide(request: HttpRequest, actor: Actor, case_id: int, decision: str) -> H
         raise Http404
     _act(request, actor, case_id, decision, _("已处理。"), reason=request.POST.get("reason", ""))
     return redirect("ledger:approvals")
+
+
+routing_view = role_view(lambda a: a.role in ("desk", "dept_head"))
+
+
+@routing_view
+def routing_page(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """分办规则: how a dispatched case reaches one handler (the desk: every department; a head: their own)."""
+    context = {"rows": routing_rows(actor=actor), "modes": RoutingMode.choices}
+    return render(request, "cases/lists/routing.html", context)
+
+
+@require_POST
+@routing_view
+def routing_update(request: HttpRequest, actor: Actor, code: str) -> HttpResponse:
+    department = routing_department(actor=actor, code=code)
+    try:
+        routing_set(actor=actor, department=department, mode=request.POST.get("mode", ""))
+    except (PermissionDenied, RuleViolation) as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(dept)s的分办规则已更新。") % {"dept": department.name})
+    return redirect("ledger:routing")
 
 
 @leader_view
