@@ -1,0 +1,1 @@
+"""meetings (issue 4)."""

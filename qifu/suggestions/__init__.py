@@ -1,0 +1,1 @@
+"""suggestions (issue 4)."""
