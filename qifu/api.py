@@ -111,6 +111,11 @@ def _mount() -> None:
         ("/metrics", "qifu.assessment.api"),
         ("/cases", "qifu.cases.api"),
         ("/notifications", "qifu.notify.api"),
+        ("/visits", "qifu.visits.api"),
+        ("/safety", "qifu.safety.api"),
+        ("/suggestions", "qifu.suggestions.api"),
+        ("/meetings", "qifu.meetings.api"),
+        ("/events", "qifu.meetings.api_events"),
     ):
         api.add_router(prefix, import_module(module).router)
 

@@ -23,5 +23,9 @@ urlpatterns = [
     path("cases/", include("qifu.cases.urls_lists", namespace="ledger")),  # ledger and work queues
     path("cases/", include("qifu.cases.urls", namespace="cases")),  # 提诉求, 我的诉求, the case page
     path("notifications/", include("qifu.notify.urls", namespace="notify")),
+    path("visits/", include("qifu.visits.urls", namespace="visits")),
+    path("safety/", include("qifu.safety.urls", namespace="safety")),
+    path("suggestions/", include("qifu.suggestions.urls", namespace="suggestions")),
+    path("meetings/", include("qifu.meetings.urls", namespace="meetings")),
     path("", include("qifu.dashboard.urls")),
 ]

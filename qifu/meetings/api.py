@@ -1,0 +1,5 @@
+"""/api/v1/meetings."""
+
+from ninja import Router
+
+router = Router(tags=["meetings"])

@@ -1,0 +1,5 @@
+"""/api/v1/safety."""
+
+from ninja import Router
+
+router = Router(tags=["safety"])

@@ -1,0 +1,5 @@
+"""/api/v1/suggestions."""
+
+from ninja import Router
+
+router = Router(tags=["suggestions"])

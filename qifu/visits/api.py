@@ -1,0 +1,5 @@
+"""/api/v1/visits."""
+
+from ninja import Router
+
+router = Router(tags=["visits"])
