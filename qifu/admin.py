@@ -60,6 +60,8 @@ ADMIN_POLICY: dict[str, dict[str, frozenset[str]]] = {
     "reference": _rights(view=SYS, add=SYS, change=SYS),
     # Zone calendar overrides (local holidays, extra working days): configuration too.
     "workcal.calendaroverride": _rights(view=SYS, add=SYS, change=SYS),
+    # 建议类别 (suggestion topics): configuration too; the suggestions themselves are business data.
+    "suggestions.suggestiontopic": _rights(view=SYS, add=SYS, change=SYS),
     # 安全管理员: login lockouts (see and lift them).
     "accounts.loginlockout": _rights(view=SEC, unlock=SEC),
     # 审计管理员: read the audit log, nothing else.
