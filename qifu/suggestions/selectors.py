@@ -14,6 +14,8 @@ from qifu.access.actor import Actor
 from qifu.access.scopes import enterprise_filter
 from qifu.accounts.roles import Role
 from qifu.core.errors import NotFound
+from qifu.enterprises.models import Enterprise
+from qifu.enterprises.selectors import enterprise_get
 from qifu.reference.models import Department
 from qifu.suggestions.models import Suggestion, SuggestionState, SuggestionTopic
 
@@ -244,3 +246,35 @@ def suggestion_overview(*, actor: Actor, filters: SuggestionFilters, window: int
 
 def _untagged() -> str:
     return gettext("未分类")
+
+
+def suggestion_enterprise(*, actor: Actor, uscc: str) -> Enterprise | None:
+    """The enterprise a staff member's suggestion is about (by USCC, in their scope; NotFound
+    otherwise); None when none is named. An enterprise user's is always its own (the service's)."""
+    if actor.is_enterprise or not uscc.strip():
+        return None
+    return enterprise_get(actor=actor, uscc=uscc)
+
+
+@dataclass(frozen=True)
+class SuggestionPage:
+    """The suggestion page: the suggestion and the steps the actor may take on it now."""
+
+    suggestion: Suggestion
+    can_assign: bool
+    can_answer: bool
+    can_close: bool
+
+
+def suggestion_page(*, actor: Actor, suggestion_id: int) -> SuggestionPage:
+    """What the page shows; the services check the same rules again when a form is posted."""
+    s = suggestion_get(actor=actor, suggestion_id=suggestion_id)
+    desk = actor.role == Role.DESK
+    open_ = s.state in (SuggestionState.SUBMITTED, SuggestionState.ASSIGNED)
+    own = actor.is_department and s.department_id is not None and s.department_id == actor.department_id
+    return SuggestionPage(
+        suggestion=s,
+        can_assign=desk and open_,
+        can_answer=open_ and (desk or own),
+        can_close=s.state == SuggestionState.ANSWERED and (desk or s.author_id == actor.id),
+    )
