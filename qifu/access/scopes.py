@@ -19,6 +19,7 @@ from qifu.cases.models import Case, CasePart
 from qifu.enterprises.models import Enterprise
 from qifu.linkage.models import Linkage, TaskForce, TaskForceMember
 from qifu.projects.models import Milestone, Project
+from qifu.visits.models import Visit, VisitParticipant
 
 
 def _task_force_enterprise_ids(actor: Actor) -> "QuerySet[TaskForceMember, int]":
@@ -130,3 +131,22 @@ def scope_staff(actor: Actor) -> QuerySet[User]:
         mine = Linkage.objects.filter(enterprise_id=actor.enterprise_id, ended_on__isnull=True).values("liaison_id")
         return staff.filter(pk__in=mine)
     return User.objects.none()
+
+
+def scope_visits(actor: Actor) -> QuerySet[Visit]:
+    """Visits (issue 4): an enterprise its own; a liaison those of the enterprises they see and those
+    they took part in; department staff those their department took part in and those of the
+    enterprises in their case scope; the desk and leaders all; the three admins none."""
+    if actor.is_admin:
+        return Visit.objects.none()
+    if actor.is_zone_wide:
+        return Visit.objects.all()
+    if actor.is_enterprise:
+        return Visit.objects.filter(enterprise_id=actor.enterprise_id or 0)
+    if actor.is_liaison:
+        took_part = VisitParticipant.objects.filter(user_id=actor.id).values("visit_id")
+        return Visit.objects.filter(enterprise_filter(actor, "enterprise") | Q(pk__in=took_part))
+    if actor.is_department and actor.department_id is not None:
+        took_part = VisitParticipant.objects.filter(department_id=actor.dept).values("visit_id")
+        return Visit.objects.filter(enterprise_filter(actor, "enterprise") | Q(pk__in=took_part))
+    return Visit.objects.none()

@@ -8,12 +8,15 @@ desk's "most contacted" list read a handful of indexed rows.
 Meetings call `contact_record` for each invited enterprise; visits call it from `visit_log`.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Max, Q
+from django.utils import timezone
 
 from qifu.enterprises.models import Enterprise
 from qifu.visits.models import Contact, ContactKind, ContactMonth, QuietPeriod, ServicePreference
@@ -133,8 +136,6 @@ def contact_remove(*, source: str, source_id: int, enterprise: Enterprise | int)
 
 def contact_months_rebuild(month: date | None = None) -> int:
     """Recompute ContactMonth from Contact (all months, or one). Returns the rows written."""
-    from django.db.models import Count, Q
-
     with transaction.atomic():
         rows = Contact.objects.all()
         old = ContactMonth.objects.all()
@@ -151,3 +152,32 @@ def contact_months_rebuild(month: date | None = None) -> int:
         ]
         ContactMonth.objects.bulk_create(objs, batch_size=2000)
     return len(objs)
+
+
+QUIET_RELEASE_AT = time(8, 0)  # held messages go out at 08:00 the day after the quiet period
+
+
+def quiet_release(users: Iterable[Any], now: datetime) -> dict[int, datetime]:
+    """无事不扰 for messages: the enterprise users among `users` whose enterprise is in a quiet
+    period today, each with the time their non-urgent deliveries may go out (08:00 Asia/Shanghai
+    the day after the period). Used by qifu.notify when it queues deliveries; one query, and
+    none when no enterprise user is among the recipients."""
+    by_enterprise: dict[int, list[int]] = {}
+    for user in users:
+        if getattr(user, "role", "") == "enterprise" and getattr(user, "enterprise_id", None):
+            by_enterprise.setdefault(int(user.enterprise_id), []).append(int(user.pk))
+    if not by_enterprise:
+        return {}
+    today = timezone.localdate(now)
+    ends = (
+        QuietPeriod.objects.filter(enterprise_id__in=list(by_enterprise), starts_on__lte=today, ends_on__gte=today)
+        .values("enterprise_id")
+        .annotate(last=Max("ends_on"))
+    )
+    tz = timezone.get_current_timezone()
+    held: dict[int, datetime] = {}
+    for row in ends:
+        release = datetime.combine(row["last"] + timedelta(days=1), QUIET_RELEASE_AT, tzinfo=tz)
+        for user_id in by_enterprise[row["enterprise_id"]]:
+            held[user_id] = release
+    return held

@@ -1,0 +1,458 @@
+"""Visit reads. Every list starts from `qifu.access.scopes.scope_visits`; `visit_get` answers
+NotFound for missing and invisible visits alike.
+
+- the visit ledger (filters: enterprise, liaison, month, kind) and one visit with its parts;
+- the visit plan of a liaison for a month (live from Linkage and the month's visits: a liaison has
+  a few dozen enterprises, so it is two small indexed queries);
+- coverage per liaison and per department (from the CoverageTotal rollup: a few thousand rows at
+  city scale, whatever the number of visits);
+- the enterprises most contacted this month (ContactMonth rollup) and an enterprise's budget.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from qifu.access.actor import Actor
+from qifu.access.scopes import scope_enterprises, scope_visits
+from qifu.accounts.models import User
+from qifu.accounts.roles import LIAISON_ROLES, STAFF_ROLES, Role
+from qifu.core.errors import NotFound
+from qifu.enterprises.models import Enterprise
+from qifu.enterprises.validators import normalize_uscc
+from qifu.reference.models import Department
+from qifu.visits.contacts import BudgetStatus, budget_status
+from qifu.visits.coverage import coverage_ensure, links_in_month, month_bounds, month_start
+from qifu.visits.models import (
+    Contact,
+    ContactMonth,
+    CoverageTotal,
+    PlannedVisit,
+    PlanState,
+    QuietPeriod,
+    ServicePreference,
+    Visit,
+    VisitCase,
+    VisitParticipant,
+    VisitPhoto,
+)
+
+# ---------------------------------------------------------------------------------------------
+# The ledger
+
+
+@dataclass(frozen=True)
+class VisitFilters:
+    enterprise: str = ""  # USCC
+    liaison: int | None = None  # a participant (the author is one)
+    month: date | None = None  # any day of the month
+    kind: str = ""
+    over_budget: bool | None = None
+
+
+def visit_list(*, actor: Actor, filters: VisitFilters | None = None) -> QuerySet[Visit]:
+    """The visits the actor may see, newest first, with the enterprise and the author joined."""
+    f = filters or VisitFilters()
+    qs = scope_visits(actor)
+    if f.enterprise:
+        qs = qs.filter(enterprise__uscc=normalize_uscc(f.enterprise))
+    if f.liaison:
+        qs = qs.filter(pk__in=VisitParticipant.objects.filter(user_id=f.liaison).values("visit_id"))
+    if f.month:
+        start, end = month_bounds(f.month)
+        qs = qs.filter(visited_at__gte=start, visited_at__lt=end)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.over_budget is not None:
+        qs = qs.filter(over_budget=f.over_budget)
+    return qs.select_related("enterprise", "author", "project").order_by("-visited_at", "-id")
+
+
+def visit_get(*, actor: Actor, visit_id: int) -> Visit:
+    visit = scope_visits(actor).select_related("enterprise", "author", "project").filter(pk=visit_id).first()
+    if visit is None:
+        raise NotFound("visit not found")
+    return visit
+
+
+@dataclass(frozen=True)
+class VisitDetail:
+    visit: Visit
+    participants: list[VisitParticipant]
+    photos: list[VisitPhoto]
+    cases: list[VisitCase]
+    can_rate: bool
+
+
+def visit_detail(*, actor: Actor, visit_id: int) -> VisitDetail:
+    """One visit with its participants, photos and cases (the cases the actor may not see are
+    still listed by number: the visit says a problem was raised, the case page decides the rest)."""
+    visit = visit_get(actor=actor, visit_id=visit_id)
+    participants = list(
+        VisitParticipant.objects.filter(visit=visit).select_related("user", "department").order_by("id")
+    )
+    photos = list(VisitPhoto.objects.filter(visit=visit).order_by("id"))
+    cases = list(VisitCase.objects.filter(visit=visit).select_related("case").order_by("id"))
+    can_rate = actor.is_enterprise and actor.enterprise_id == visit.enterprise_id and not visit.feedback
+    return VisitDetail(visit=visit, participants=participants, photos=photos, cases=cases, can_rate=can_rate)
+
+
+def visit_photo_get(*, actor: Actor, photo_id: int) -> VisitPhoto:
+    """A photo of a visit the actor may see (for serving the file through a permission check)."""
+    photo = (
+        VisitPhoto.objects.filter(pk=photo_id, visit__in=scope_visits(actor).values("pk"))
+        .select_related("file")
+        .first()
+    )
+    if photo is None:
+        raise NotFound("photo not found")
+    return photo
+
+
+def visit_enterprise_get(*, actor: Actor, uscc: str) -> Enterprise:
+    """The enterprise a staff member logs a visit for. Any staff member may name any enterprise
+    here, so that `visit_log` can answer "not linked" with a clear message instead of a bare 404;
+    enterprise users and administrators log no visits."""
+    if not actor.is_staff_role:
+        raise NotFound("enterprise not found")
+    enterprise = Enterprise.objects.filter(uscc=normalize_uscc(uscc)).first()
+    if enterprise is None:
+        raise NotFound("enterprise not found")
+    return enterprise
+
+
+def enterprise_visits(*, actor: Actor, enterprise: Enterprise, limit: int = 20) -> list[Visit]:
+    """The latest visits of one enterprise (the 360 page)."""
+    return list(
+        scope_visits(actor)
+        .filter(enterprise=enterprise)
+        .select_related("author")
+        .order_by("-visited_at", "-id")[:limit]
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The plan
+
+
+class PlanStatus:
+    DONE = "done"
+    DUE = "due"
+    OVERDUE = "overdue"
+
+
+@dataclass
+class PlanRow:
+    enterprise: Enterprise
+    status: str
+    visited_on: date | None = None  # the first credited visit of the month
+    visits: int = 0
+    projects: list[str] = field(default_factory=list)
+    linked_from: date | None = None
+    linked_until: date | None = None  # the link ended during the month (handed over)
+    last_visit_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    liaison: User
+    month: date
+    rows: list[PlanRow]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        out = {PlanStatus.DONE: 0, PlanStatus.DUE: 0, PlanStatus.OVERDUE: 0}
+        for row in self.rows:
+            out[row.status] += 1
+        return out
+
+    @property
+    def coverage(self) -> float | None:
+        return self.counts[PlanStatus.DONE] / len(self.rows) if self.rows else None
+
+
+def plan_liaison(*, actor: Actor, liaison_id: int | None) -> User:
+    """Whose plan the actor may read: their own (a liaison); any liaison's (the desk, leaders);
+    one of their department's liaisons (a department head). Else NotFound."""
+    target = actor.id if liaison_id is None else int(liaison_id)
+    user = User.objects.filter(pk=target, role__in=LIAISON_ROLES).select_related("department").first()
+    if user is None:
+        raise NotFound("liaison not found")
+    if actor.is_zone_wide or user.pk == actor.id:
+        return user
+    if actor.role == Role.DEPT_HEAD and actor.department_id and user.department_id == actor.department_id:
+        return user
+    raise NotFound("liaison not found")
+
+
+def visit_plan(*, actor: Actor, month: date, liaison_id: int | None = None, today: date | None = None) -> Plan:
+    """Each enterprise linked to the liaison at some time in the month: done (visited on a day the
+    liaison was linked), due (not yet, the month is not over) or overdue (a past month, not
+    visited). Two queries besides the liaison: the links with their enterprises, the visits."""
+    liaison = plan_liaison(actor=actor, liaison_id=liaison_id)
+    month = month_start(month)
+    today = today or timezone.localdate()
+    links = list(
+        links_in_month(month)
+        .filter(liaison_id=liaison.pk)
+        .select_related("enterprise", "project")
+        .order_by("enterprise__name", "enterprise_id", "started_on")
+    )
+    rows: dict[int, PlanRow] = {}
+    spans: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
+    for link in links:
+        row = rows.get(link.enterprise_id)
+        if row is None:
+            row = rows[link.enterprise_id] = PlanRow(enterprise=link.enterprise, status=PlanStatus.DUE)
+        if link.project is not None:
+            row.projects.append(link.project.name)
+        spans[link.enterprise_id].append((link.started_on, link.ended_on))
+        row.linked_from = min(filter(None, (row.linked_from, link.started_on)))
+    for enterprise_id, periods in spans.items():
+        if all(ended is not None for _s, ended in periods):
+            rows[enterprise_id].linked_until = max(e for _s, e in periods if e is not None)
+    if rows:
+        start, end = month_bounds(month)
+        visits = (
+            Visit.objects.filter(enterprise_id__in=list(rows), visited_at__gte=start, visited_at__lt=end)
+            .order_by("visited_at")
+            .values_list("enterprise_id", "visited_at", "id")
+        )
+        for enterprise_id, visited_at, visit_id in visits:
+            day = timezone.localdate(visited_at)
+            if any(s <= day and (e is None or e > day) for s, e in spans[enterprise_id]):
+                row = rows[enterprise_id]
+                row.visits += 1
+                row.visited_on = row.visited_on or day
+                row.last_visit_id = visit_id
+    past = month < month_start(today)
+    for row in rows.values():
+        if row.visits:
+            row.status = PlanStatus.DONE
+        elif past:
+            row.status = PlanStatus.OVERDUE
+    order = {PlanStatus.OVERDUE: 0, PlanStatus.DUE: 1, PlanStatus.DONE: 2}
+    ordered = sorted(rows.values(), key=lambda r: (order[r.status], r.enterprise.name))
+    return Plan(liaison=liaison, month=month, rows=ordered)
+
+
+# ---------------------------------------------------------------------------------------------
+# Coverage
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    key: int | None  # the liaison's or the department's id
+    name: str
+    department: str
+    linked: int
+    visited: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.visited / self.linked if self.linked else None
+
+
+def _coverage_scope(actor: Actor, month: date) -> QuerySet[CoverageTotal]:
+    qs = CoverageTotal.objects.filter(month=month_start(month))
+    if actor.is_zone_wide:
+        return qs
+    if actor.is_department and actor.department_id:
+        return qs.filter(department_id=actor.department_id)
+    if actor.is_liaison:
+        return qs.filter(liaison_id=actor.id)
+    return qs.none()
+
+
+def coverage_by_liaison(*, actor: Actor, month: date, department_id: int | None = None) -> list[CoverageRow]:
+    """One row per liaison: linked enterprises and visited ones in the month (rollup)."""
+    coverage_ensure(month)
+    qs = _coverage_scope(actor, month)
+    if department_id:
+        qs = qs.filter(department_id=department_id)
+    rows = qs.select_related("liaison", "department").order_by("department__code", "liaison__username")
+    return [
+        CoverageRow(
+            key=t.liaison_id,
+            name=t.liaison.name,
+            department=t.department.name if t.department else "",
+            linked=t.linked,
+            visited=t.visited,
+        )
+        for t in rows
+    ]
+
+
+def coverage_by_department(*, actor: Actor, month: date) -> list[CoverageRow]:
+    """One row per department (liaisons without a department — deputies — as one row)."""
+    coverage_ensure(month)
+    sums = (
+        _coverage_scope(actor, month)
+        .values("department_id")
+        .annotate(linked=Sum("linked"), visited=Sum("visited"))
+        .order_by("department_id")
+    )
+    names = dict(Department.objects.values_list("pk", "name"))
+    return [
+        CoverageRow(
+            key=s["department_id"],
+            name=names.get(s["department_id"], "") if s["department_id"] else "人大代表及其他",
+            department=names.get(s["department_id"], "") if s["department_id"] else "",
+            linked=int(s["linked"] or 0),
+            visited=int(s["visited"] or 0),
+        )
+        for s in sums
+    ]
+
+
+def coverage_total(*, actor: Actor, month: date) -> CoverageRow:
+    coverage_ensure(month)
+    sums = _coverage_scope(actor, month).aggregate(linked=Sum("linked"), visited=Sum("visited"))
+    return CoverageRow(
+        key=None, name="", department="", linked=int(sums["linked"] or 0), visited=int(sums["visited"] or 0)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# 无事不扰
+
+
+@dataclass(frozen=True)
+class ContactedRow:
+    enterprise: Enterprise
+    counted: int
+    total: int
+    budget: int
+
+
+def most_contacted(*, actor: Actor, month: date, limit: int = 20) -> list[ContactedRow]:
+    """The desk's (and leaders') list of the enterprises most contacted in the month."""
+    if not actor.is_zone_wide:
+        return []
+    rows = list(
+        ContactMonth.objects.filter(month=month_start(month), counted__gt=0)
+        .select_related("enterprise")
+        .order_by("-counted", "-total", "enterprise_id")[:limit]
+    )
+    budgets = dict(
+        ServicePreference.objects.filter(
+            enterprise_id__in=[r.enterprise_id for r in rows], monthly_budget__isnull=False
+        ).values_list("enterprise_id", "monthly_budget")
+    )
+    return [
+        ContactedRow(
+            enterprise=r.enterprise,
+            counted=r.counted,
+            total=r.total,
+            budget=_budget(budgets.get(r.enterprise_id)),
+        )
+        for r in rows
+    ]
+
+
+def _budget(own: int | None) -> int:
+    from qifu.visits.contacts import default_budget
+
+    return default_budget() if own is None else int(own)
+
+
+@dataclass(frozen=True)
+class EnterpriseBudget:
+    enterprise: Enterprise
+    month: date
+    status: BudgetStatus
+    preferred_channel: str
+    own_budget: int | None
+    contacts: list[Contact]
+    quiet_periods: list[QuietPeriod]
+
+
+def enterprise_budget(*, actor: Actor, uscc: str, on: date | None = None) -> EnterpriseBudget:
+    """An enterprise's budget, contacts of the month and quiet periods (scoped like the registry)."""
+    enterprise = scope_enterprises(actor).filter(uscc=normalize_uscc(uscc)).first()
+    if enterprise is None:
+        raise NotFound("enterprise not found")
+    on = on or timezone.localdate()
+    pref = ServicePreference.objects.filter(enterprise=enterprise).first()
+    contacts = list(Contact.objects.filter(enterprise=enterprise, month=month_start(on)).order_by("on", "id"))
+    quiet = list(
+        QuietPeriod.objects.filter(enterprise=enterprise, ends_on__gte=timezone.localdate()).order_by("starts_on")
+    )
+    return EnterpriseBudget(
+        enterprise=enterprise,
+        month=month_start(on),
+        status=budget_status(enterprise, on),
+        preferred_channel=pref.preferred_channel if pref else "portal",
+        own_budget=pref.monthly_budget if pref else None,
+        contacts=contacts,
+        quiet_periods=quiet,
+    )
+
+
+def quiet_period_get(*, actor: Actor, period_id: int) -> QuietPeriod:
+    period = (
+        QuietPeriod.objects.filter(pk=period_id, enterprise__in=scope_enterprises(actor).values("pk"))
+        .select_related("enterprise")
+        .first()
+    )
+    if period is None:
+        raise NotFound("quiet period not found")
+    return period
+
+
+# ---------------------------------------------------------------------------------------------
+# Planned visits
+
+
+def planned_visit_list(
+    *, actor: Actor, state: str = PlanState.PLANNED, enterprise: Enterprise | None = None
+) -> QuerySet[PlannedVisit]:
+    """Planned visits: the desk and leaders see all, staff their own and those of the enterprises
+    they see; the desk merges from this list."""
+    qs = PlannedVisit.objects.all()
+    if not actor.is_zone_wide:
+        if not actor.is_staff_role:
+            return qs.none()
+        qs = qs.filter(Q(planner_id=actor.id) | Q(enterprise__in=scope_enterprises(actor).values("pk")))
+    if state:
+        qs = qs.filter(state=state)
+    if enterprise is not None:
+        qs = qs.filter(enterprise=enterprise)
+    return qs.select_related("enterprise", "planner", "department").order_by("planned_on", "id")
+
+
+def plans_to_merge(*, actor: Actor, month: date | None = None) -> list[dict[str, Any]]:
+    """For the desk: enterprises with two or more planned visits (merge candidates)."""
+    if actor.role != Role.DESK:
+        return []
+    qs = PlannedVisit.objects.filter(state=PlanState.PLANNED)
+    if month is not None:
+        qs = qs.filter(planned_on__gte=month_start(month), planned_on__lt=month_bounds(month)[1].date())
+    return list(
+        qs.values("enterprise_id", "enterprise__name", "enterprise__uscc")
+        .annotate(n=Count("id"))
+        .filter(n__gte=2)
+        .order_by("-n", "enterprise_id")[:100]
+    )
+
+
+def participants_choices(*, actor: Actor, query: str = "", limit: int = 20) -> list[User]:
+    """Staff to add as participants (any department)."""
+    if not actor.is_staff_role:
+        return []
+    qs = User.objects.filter(role__in=STAFF_ROLES, is_active=True).select_related("department")
+    if query:
+        qs = qs.filter(Q(display_name__icontains=query) | Q(username__icontains=query))
+    return list(qs.order_by("department__code", "username")[:limit])
+
+
+def visit_prefetch_participants() -> Prefetch[Any]:
+    return Prefetch("participants", queryset=VisitParticipant.objects.select_related("user", "department"))
+
+
+def local_month(value: datetime | None = None) -> date:
+    return month_start(timezone.localdate(value or timezone.now()))
