@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from qifu.access.actor import Actor
@@ -448,10 +448,6 @@ def participants_choices(*, actor: Actor, query: str = "", limit: int = 20) -> l
     if query:
         qs = qs.filter(Q(display_name__icontains=query) | Q(username__icontains=query))
     return list(qs.order_by("department__code", "username")[:limit])
-
-
-def visit_prefetch_participants() -> Prefetch[Any]:
-    return Prefetch("participants", queryset=VisitParticipant.objects.select_related("user", "department"))
 
 
 def local_month(value: datetime | None = None) -> date:
