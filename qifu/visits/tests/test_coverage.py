@@ -3,6 +3,7 @@ month; a visit counts for whoever was the liaison on the visit date; the rollups
 equal a rebuild from scratch; the liaison's plan (done / due / overdue)."""
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -148,7 +149,7 @@ def test_plan_visibility(world: Cast) -> None:
             visit_plan(actor=Actor.of(user), month=NOV, liaison_id=cast.liaison_a.pk)
 
 
-def test_plan_queries_are_bounded(world: Cast, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_plan_queries_are_bounded(world: Cast, django_assert_max_num_queries: Any) -> None:
     cast = world
     for day in (3, 4):
         log(cast, visited_at=at(2026, 11, day), requested=True)
