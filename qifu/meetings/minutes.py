@@ -17,20 +17,17 @@ from qifu.meetings.selectors import MeetingPage
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _outcome_text(item: object) -> str:
-    outcome = getattr(item, "outcome", "")
+def outcome_text(item: MeetingItem) -> str:
+    """现场解决：…; 明确责任限时办结：科创局，5个工作日内（3月12日前）办结; 需政策研究."""
     label = str(item.get_outcome_display())
-    if outcome == Outcome.ASSIGNED:
-        dept = getattr(item, "department", None)
-        due = getattr(item, "due_on", None)
+    if item.outcome == Outcome.ASSIGNED:
         return _("%(label)s：%(dept)s，%(days)s个工作日内（%(due)s前）办结") % {
             "label": label,
-            "dept": dept.name if dept else "",
-            "days": getattr(item, "deadline_days", ""),
-            "due": cn_date(due),
+            "dept": item.department.name if item.department else "",
+            "days": item.deadline_days,
+            "due": cn_date(item.due_on),
         }
-    note = str(getattr(item, "note", "") or "")
-    return f"{label}：{note}" if note else label
+    return f"{label}：{item.note}" if item.note else label
 
 
 def minutes_docx(page: MeetingPage) -> bytes:

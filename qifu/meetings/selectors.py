@@ -18,8 +18,9 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from qifu.access.actor import Actor
-from qifu.access.scopes import enterprise_filter
+from qifu.access.scopes import enterprise_filter, scope_cases
 from qifu.accounts.roles import Role
+from qifu.cases.models import OPEN_STATES, Case, CaseState
 from qifu.core.errors import NotFound
 from qifu.meetings.models import (
     Event,
@@ -126,6 +127,7 @@ def meeting_get(*, actor: Actor, meeting_id: int) -> Meeting:
 class MeetingPage:
     meeting: Meeting
     departments: list[str]
+    department_codes: list[str]
     invites: list[MeetingInvite]
     items: list[MeetingItem]
     decisions: list[MeetingDecision]
@@ -140,10 +142,10 @@ def meeting_page(*, actor: Actor, meeting_id: int, now: datetime | None = None) 
     """Everything the meeting page (and the minutes) shows, in a fixed number of queries."""
     meeting = meeting_get(actor=actor, meeting_id=meeting_id)
     parts = part_filter(actor)
-    departments = list(
+    taking_part = list(
         MeetingDepartment.objects.filter(meeting=meeting)
         .order_by("department__sort", "department__code")
-        .values_list("department__name", flat=True)
+        .values_list("department__code", "department__name")
     )
     invites = list(
         MeetingInvite.objects.filter(parts, meeting=meeting).select_related("enterprise").order_by("enterprise__name")
@@ -169,7 +171,8 @@ def meeting_page(*, actor: Actor, meeting_id: int, now: datetime | None = None) 
     }
     return MeetingPage(
         meeting=meeting,
-        departments=departments,
+        departments=[name for _code, name in taking_part],
+        department_codes=[code for code, _name in taking_part],
         invites=invites,
         items=items,
         decisions=decisions,
@@ -186,6 +189,30 @@ def meeting_item_get(*, actor: Actor, meeting: Meeting, item_id: int) -> Meeting
     if item is None:
         raise NotFound("agenda item not found")
     return item
+
+
+def agenda_candidates(*, actor: Actor, meeting: Meeting, limit: int = 50) -> list[Case]:
+    """Open cases (in the actor's case scope) of the invited enterprises, not yet on the agenda."""
+    invited = MeetingInvite.objects.filter(meeting=meeting).values("enterprise_id")
+    taken = MeetingItem.objects.filter(meeting=meeting).values("case_id")
+    return list(
+        scope_cases(actor)
+        .filter(enterprise_id__in=invited, state__in=[*OPEN_STATES, CaseState.RESOLVED])
+        .exclude(pk__in=taken)
+        .select_related("enterprise")
+        .order_by("-id")[:limit]
+    )
+
+
+def agenda_case_id(*, actor: Actor, ref: str) -> int:
+    """A case by its number (QF-2026-000123) or id, in the actor's scope; NotFound otherwise."""
+    ref = (ref or "").strip().upper()
+    qs = scope_cases(actor)
+    found = qs.filter(pk=int(ref)) if ref.isdigit() else qs.filter(number=ref)
+    case_id = found.values_list("pk", flat=True).first()
+    if case_id is None:
+        raise NotFound("case not found")
+    return int(case_id)
 
 
 # ---------------------------------------------------------------------------------------------
