@@ -3,19 +3,16 @@ disturbance budget, recorded through the visits app's ledger (`contact_record`, 
 (source, source_id, enterprise)); an invitation the enterprise asked for is not counted."""
 
 from datetime import date
-from importlib import import_module
-from typing import Any
 
 from qifu.enterprises.models import Enterprise
+from qifu.visits.contacts import contact_record
+from qifu.visits.models import Contact
 
 
-def record_contact(*, enterprise: Enterprise, on: date, kind: str, source: str, source_id: int, requested: bool) -> Any:
-    """Record the contact in the visits ledger; a no-op until that ledger exists."""
-    try:
-        services = import_module("qifu.visits.services")
-    except ImportError:
-        return None
-    record = getattr(services, "contact_record", None)
-    if record is None:
-        return None
-    return record(enterprise=enterprise, on=on, kind=kind, source=source, source_id=source_id, requested=requested)
+def record_contact(
+    *, enterprise: Enterprise, on: date, kind: str, source: str, source_id: int, requested: bool
+) -> Contact:
+    """One contact on the visits ledger (the caller's transaction)."""
+    return contact_record(
+        enterprise=enterprise, on=on, kind=kind, source=source, source_id=source_id, requested=requested
+    )

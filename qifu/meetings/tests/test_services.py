@@ -321,3 +321,20 @@ def test_minutes_mark_the_meeting_held(cast: Cast, meeting: Meeting) -> None:
         )
     assert held.state == "held" and held.held_at is not None
     _refused(Conflict, "meeting_not_planned", meeting_cancel, actor=Actor.of(cast.desk), meeting_id=meeting.pk)
+
+
+def test_invitations_land_on_the_disturbance_ledger(cast: Cast) -> None:
+    from datetime import date
+
+    from qifu.visits.contacts import budget_status
+    from qifu.visits.models import Contact
+
+    meeting = plan(cast)
+    desk = Actor.of(cast.desk)
+    meeting_invite(actor=desk, meeting_id=meeting.pk, enterprises=[cast.a])
+    meeting_invite(actor=desk, meeting_id=meeting.pk, enterprises=[cast.b], requested=True)
+    rows = {c.enterprise_id: c for c in Contact.objects.filter(source="meeting", source_id=meeting.pk)}
+    assert rows[cast.a.pk].counted and not rows[cast.b.pk].counted
+    assert rows[cast.a.pk].kind == "meeting" and rows[cast.a.pk].on == date(2026, 3, 5)
+    assert budget_status(cast.a, date(2026, 3, 5)).used == 1
+    assert budget_status(cast.b, date(2026, 3, 5)).used == 0
