@@ -452,3 +452,36 @@ def participants_choices(*, actor: Actor, query: str = "", limit: int = 20) -> l
 
 def local_month(value: datetime | None = None) -> date:
     return month_start(timezone.localdate(value or timezone.now()))
+
+
+def staff_ids(*, actor: Actor, usernames: list[str]) -> list[int]:
+    """Participants named by username: active staff of any department, else `unknown_participant`."""
+    from django.utils.translation import gettext as _
+
+    from qifu.core.errors import RuleViolation
+
+    wanted = {u.strip() for u in usernames if u and u.strip()}
+    if not wanted:
+        return []
+    found = dict(
+        User.objects.filter(username__in=wanted, role__in=STAFF_ROLES, is_active=True).values_list("username", "pk")
+    )
+    missing = sorted(wanted - set(found))
+    if missing:
+        raise RuleViolation(
+            _("参加人员须为在岗的工作人员：%(names)s") % {"names": "、".join(missing)},
+            code="unknown_participant",
+            data={"field": "participants", "usernames": missing},
+        )
+    return list(found.values())
+
+
+def user_id_by_username(username: str) -> int | None:
+    return User.objects.filter(username=username).values_list("pk", flat=True).first()
+
+
+def planned_visit_get(*, actor: Actor, plan_id: int) -> PlannedVisit:
+    plan = planned_visit_list(actor=actor, state="").filter(pk=plan_id).first()
+    if plan is None:
+        raise NotFound("planned visit not found")
+    return plan
