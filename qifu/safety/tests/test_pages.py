@@ -98,3 +98,18 @@ def test_the_list_filters_and_always_shows_the_deadline(cast, ahj, django_assert
     assert client.get("/safety/?severity=major").content.decode().count("qf-rect-row") == 3
     assert client.get("/safety/?state=verified").content.decode().count("qf-rect-row") == 0
     assert client.get("/safety/?overdue=1").status_code == 200
+
+
+def test_the_check_and_rectification_pages_read_a_bounded_number_of_rows(
+    cast, ahj, django_assert_max_num_queries
+) -> None:
+    visit = given_visit(cast.a, cast.liaison_a)
+    given_check(visit, cast.liaison_a, fail={"S05": 5, "S07": 5, "S09": 5})
+    rect = Rectification.objects.first()
+    assert rect is not None
+    client = login(cast.liaison_a)
+    client.get("/safety/")
+    with django_assert_max_num_queries(14):
+        assert client.get(f"/safety/visits/{visit.pk}/").status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get(f"/safety/rectifications/{rect.pk}/").status_code == 200
