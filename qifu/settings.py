@@ -200,6 +200,12 @@ if len(ASSESS_WEIGHTS) != 3 or not all(0 <= w <= 1 for w in ASSESS_WEIGHTS) or a
 if ASSESS_MIN_CASES < 1:
     raise ImproperlyConfigured("QIFU_ASSESS_MIN_CASES must be 1 or more")
 
+# --- Visits (issue 4): 无事不扰 monthly contact budget per enterprise, month-end visit reminder ----
+VISIT_BUDGET = env_int("QIFU_VISIT_BUDGET", 2)
+VISIT_REMINDER_DAYS = env_int("QIFU_VISIT_REMINDER_DAYS", 5)
+if VISIT_BUDGET < 0 or not 0 <= VISIT_REMINDER_DAYS <= 27:
+    raise ImproperlyConfigured("QIFU_VISIT_BUDGET must be 0 or more, QIFU_VISIT_REMINDER_DAYS 0-27")
+
 # --- Identity and sessions (security-policy numbers in one block; tests read them) ------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
