@@ -29,7 +29,7 @@ from qifu.cases.selectors import (
     filed_view,
     filing_enterprise,
 )
-from qifu.cases.services import case_act, case_file
+from qifu.cases.services import case_act, case_filing
 from qifu.core.pagination import PageIn, page_of
 from qifu.core.schemas import errors
 from qifu.files.web import file_response
@@ -64,8 +64,8 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilter], page: Query[Pag
 def create_case(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]:
     actor = actor_of(request)
     enterprise = filing_enterprise(actor=actor, uscc=payload.enterprise)
-    case = case_file(actor=actor, enterprise=enterprise, data=payload.to_data())
-    return Status(201, case_out(filed_view(actor=actor, case=case)))
+    filed = case_filing(actor=actor, enterprise=enterprise, data=payload.to_data())
+    return Status(201, case_out(filed_view(actor=actor, filed=filed)))
 
 
 @router.get("/{int:case_id}", response={200: CaseOut, **errors(404)}, summary="One case with its timeline")

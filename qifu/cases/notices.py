@@ -5,6 +5,7 @@ non-urgent events), keyed by the event so it is never sent twice.
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +14,7 @@ from qifu.accounts.models import User
 from qifu.accounts.roles import Role
 from qifu.cases.models import Case, CaseEvent, CasePart, Follower, Urgency
 from qifu.enterprises.models import Enterprise
+from qifu.notify.addresses import addressable_users
 from qifu.notify.services import notify
 
 # Events the enterprise must act on are sent at once; the rest wait for the digest (无事不扰).
@@ -64,6 +66,8 @@ def _send(
     urgent: bool,
     key: str,
     exclude: int | None,
+    new_key: bool = False,
+    addressable: bool = False,
 ) -> None:
     people = [u for u in recipients if u.pk != exclude]
     if people:
@@ -76,6 +80,8 @@ def _send(
             urgent=urgent,
             enterprise_id=case.enterprise_id,
             dedup_key=key,
+            new_key=new_key,
+            addressable=addressable,
         )
 
 
@@ -87,7 +93,8 @@ def filed_recipients(*, enterprise: Enterprise, urgency: str) -> list[User]:
     who = Q(pk=enterprise.primary_liaison_id) if enterprise.primary_liaison_id else Q(pk__in=[])
     if urgency != Urgency.NORMAL:
         who |= _desk()
-    return _active(who)
+    # loaded with their addresses here, outside the filing transaction (notify(addressable=True))
+    return list(addressable_users(User.objects.filter(who, is_active=True), settings.NOTIFY_CHANNELS))
 
 
 def case_filed(case: Case, recipients: list[User]) -> None:
@@ -101,6 +108,8 @@ def case_filed(case: Case, recipients: list[User]) -> None:
         urgent=case.urgency != Urgency.NORMAL,
         key=f"case:{case.pk}:filed",
         exclude=case.filed_by_id,
+        new_key=True,  # the case was created in this very transaction
+        addressable=True,  # filed_recipients
     )
 
 

@@ -148,6 +148,16 @@ def _check_may_file(actor: Actor, enterprise: Enterprise) -> str:
     raise PermissionDenied(_("您的角色不能提交诉求。"), code="case_file_forbidden")
 
 
+@dataclass(frozen=True)
+class Filed:
+    """A case just filed with its filing event: the 201 answer is built from these without reading
+    the timeline back."""
+
+    case: Case
+    event: CaseEvent
+    files: int
+
+
 def case_file(
     *,
     actor: Actor,
@@ -157,6 +167,18 @@ def case_file(
     now: datetime | None = None,
 ) -> Case:
     """File a request. `enterprise` comes from a scoped selector (enterprise_get)."""
+    return case_filing(actor=actor, enterprise=enterprise, data=data, files=files, now=now).case
+
+
+def case_filing(
+    *,
+    actor: Actor,
+    enterprise: Enterprise,
+    data: CaseData,
+    files: Sequence[UploadedFile] = (),
+    now: datetime | None = None,
+) -> Filed:
+    """`case_file`, answering the case and its filing event."""
     default_channel = _check_may_file(actor, enterprise)
     text = _clean_text(data.text, field=_("诉求内容"), limit=TEXT_MAX, key="text")
     title = _clean_text(data.title, field=_("标题"), limit=TITLE_MAX, required=False, key="title") or _title_from(text)
@@ -179,7 +201,7 @@ def case_file(
     recipients = notices.filed_recipients(enterprise=enterprise, urgency=urgency)
     # Everything above reads; only the writes below hold SQLite's single write lock.
     with transaction.atomic():
-        case = _file_rows(
+        filed = _file_rows(
             actor,
             enterprise,
             today,
@@ -197,7 +219,7 @@ def case_file(
                 "respond_by": respond_by,
             },
         )
-    return case
+    return filed
 
 
 def _file_rows(
@@ -208,7 +230,7 @@ def _file_rows(
     files: Sequence[UploadedFile],
     recipients: list[User],
     **fields: Any,
-) -> Case:
+) -> Filed:
     case = Case.objects.create(
         number=_next_number(today.year),
         enterprise=enterprise,
@@ -218,6 +240,8 @@ def _file_rows(
         last_event_at=now,
         **fields,
     )
+    if Enterprise.primary_liaison.is_cached(enterprise):  # the answer names the liaison: no query for it
+        case.liaison = enterprise.primary_liaison
     event = add_event(case, actor, "file", to_state=S.SUBMITTED, text="", at=now, data={"channel": case.channel})
     for upload in files:
         _attach(case, actor, event, upload, public=True)
@@ -229,7 +253,7 @@ def _file_rows(
         changes={"enterprise": enterprise.uscc},
     )
     notices.case_filed(case, recipients)
-    return case
+    return Filed(case=case, event=event, files=len(files))
 
 
 def _title_from(text: str) -> str:

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Iterable
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import QuerySet
 
 from qifu.accounts.models import User
 from qifu.core.crypto import DecryptionError
@@ -57,10 +58,14 @@ def address_for(user: User, channel: str) -> str:
     return ""
 
 
-def users_for_addresses(user_ids: Iterable[int], channels: Iterable[str]) -> dict[int, User]:
-    """The users with what `address_for` reads, in one query (staff profile and enterprise joined
-    only when a phone channel is on)."""
-    qs = User.objects.filter(pk__in=set(user_ids))
+def addressable_users(users: "QuerySet[User]", channels: Iterable[str]) -> "QuerySet[User]":
+    """`users` with what `address_for` reads (staff profile and enterprise joined only when a phone
+    channel is on)."""
     if PHONE_CHANNELS & set(channels):
-        qs = qs.select_related("staff", "enterprise")
-    return {user.pk: user for user in qs}
+        return users.select_related("staff", "enterprise")
+    return users
+
+
+def users_for_addresses(user_ids: Iterable[int], channels: Iterable[str]) -> dict[int, User]:
+    """The users with what `address_for` reads, in one query."""
+    return {user.pk: user for user in addressable_users(User.objects.filter(pk__in=set(user_ids)), channels)}

@@ -58,7 +58,6 @@ def digest_interval() -> timedelta:
     return timedelta(minutes=max(int(settings.NOTIFY_DIGEST_MINUTES), 0))
 
 
-@transaction.atomic
 def notify(
     *,
     recipients: Iterable[User],
@@ -69,10 +68,17 @@ def notify(
     urgent: bool = False,
     enterprise_id: int | None = None,
     dedup_key: str = "",
+    new_key: bool = False,
+    addressable: bool = False,
 ) -> list[Notification]:
     """§2.3: an inbox item per recipient, always; a delivery per enabled external channel with an
     address. Idempotent per (recipient, dedup_key): a repeat (even a concurrent one) creates nothing.
-    Returns the notifications this call created."""
+    Returns the notifications this call created.
+
+    Two promises let a hot caller skip reads under the write lock: `new_key` — nobody can hold
+    this dedup key yet (it names a row the caller's own uncommitted transaction just created);
+    `addressable` — the recipients were loaded with `addressable_users` (what the senders' address
+    lookup reads)."""
     _check_url(url)
     users = _distinct(recipients)
     now = timezone.now()
@@ -99,8 +105,11 @@ def notify(
     except ValidationError as exc:
         fields = {"fields": exc.message_dict}
         raise RuleViolation("invalid notification", code=NotifyErrorCode.INVALID, data=fields) from exc
-    created = _insert_new(rows, dedup_key=dedup_key)
-    _queue_deliveries(created, now=now)
+    # Every refusal is above, before any write: the writes need no savepoint of their own inside the
+    # caller's transaction (a database error there fails the caller's change as a whole anyway).
+    with transaction.atomic(savepoint=False):
+        created = Notification.objects.bulk_create(rows) if new_key else _insert_new(rows, dedup_key=dedup_key)
+        _queue_deliveries(created, now=now, users={u.pk: u for u in users} if addressable else None)
     if urgent and created:
         # robust: a queue outage must not turn the caller's committed action into an error; the
         # per-minute flush sends the delivery anyway.
@@ -142,11 +151,12 @@ def _insert_new(rows: list[Notification], *, dedup_key: str) -> list[Notificatio
     return created
 
 
-def _queue_deliveries(created: Sequence[Notification], *, now: datetime) -> None:
+def _queue_deliveries(created: Sequence[Notification], *, now: datetime, users: dict[int, User] | None) -> None:
     channels = list(settings.NOTIFY_CHANNELS)
     if not created or not channels:
         return
-    users = users_for_addresses((n.recipient_id for n in created), channels)
+    if users is None:
+        users = users_for_addresses((n.recipient_id for n in created), channels)
     digest_due = now + digest_interval()
     rows = []
     for notification in created:
