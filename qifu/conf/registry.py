@@ -74,6 +74,17 @@ SETTINGS: tuple[Setting, ...] = (
         "Assessment 红黑榜: departments with fewer valid cases in the period are listed apart, not ranked.",
     ),
     Setting(
+        "QIFU_VISIT_BUDGET",
+        "2",
+        "无事不扰: counted contacts (visits, inspections, meeting invitations) per enterprise and month before "
+        "a new visit needs a written reason; an enterprise may set its own.",
+    ),
+    Setting(
+        "QIFU_VISIT_REMINDER_DAYS",
+        "5",
+        "Visits: liaisons with enterprises still due are reminded this many days before the month's end.",
+    ),
+    Setting(
         "QIFU_NOTIFY_CHANNELS",
         "email",
         "External notification channels, comma-separated: email, sms, wecom (the in-app inbox is always on).",
