@@ -26,6 +26,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -686,3 +687,67 @@ def planned_visits_merge(*, actor: Actor, ids: Sequence[int], planned_on: date |
             dedup_key=f"planned_merge:{joint.pk}",
         )
     return joint
+
+
+# ---------------------------------------------------------------------------------------------
+# The month-end reminder
+
+
+@dataclass(frozen=True)
+class ReminderResult:
+    month: date
+    sent: int  # liaisons told this run
+    skipped: int  # liaisons with due visits already told this month
+
+
+def reminder_day(month_last: date) -> date:
+    return month_last - timedelta(days=int(getattr(settings, "VISIT_REMINDER_DAYS", 5)))
+
+
+def visit_reminders_send(*, today: date | None = None, now: datetime | None = None) -> ReminderResult:
+    """From QIFU_VISIT_REMINDER_DAYS days before the month's end: each liaison with enterprises
+    still due this month (linked today, not visited while linked this month) hears once. Idempotent:
+    the VisitReminder row (unique per liaison and month) and the notice's dedup key."""
+    from qifu.visits.coverage import month_end, month_start
+    from qifu.visits.models import CoverageCell, VisitReminder
+
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    month = month_start(today)
+    if today < reminder_day(month_end(month)):
+        return ReminderResult(month=month, sent=0, skipped=0)
+    from qifu.visits.coverage import coverage_rebuild, links_on
+
+    coverage_rebuild(month)  # the denominator as of today (new links included)
+    open_pairs = links_on(today).filter(liaison_id=OuterRef("liaison_id"), enterprise_id=OuterRef("enterprise_id"))
+    due = dict(
+        CoverageCell.objects.filter(month=month, visited_on__isnull=True)
+        .filter(Exists(open_pairs))
+        .values("liaison_id")
+        .annotate(n=Count("id"))
+        .values_list("liaison_id", "n")
+    )
+    told = set(VisitReminder.objects.filter(month=month).values_list("liaison_id", flat=True))
+    users = {u.pk: u for u in User.objects.filter(pk__in=set(due) - told, is_active=True)}
+    days_left = (month_end(month) - today).days
+    sent = 0
+    for liaison_id, n in sorted(due.items()):
+        user = users.get(liaison_id)
+        if user is None:
+            continue
+        with transaction.atomic():
+            _row, created = VisitReminder.objects.get_or_create(
+                liaison_id=liaison_id, month=month, defaults={"due": n, "sent_at": now}
+            )
+            if not created:
+                continue
+            notify(
+                recipients=[user],
+                kind="visit_reminder",
+                title=_("本月还有%(n)s家挂钩企业未走访") % {"n": n},
+                body=_("距本月结束还有%(d)s天，请在月底前完成走访并登记。") % {"d": days_left},
+                url=f"/visits/plan/?month={month:%Y-%m}",
+                dedup_key=f"visit_reminder:{month:%Y-%m}",
+            )
+            sent += 1
+    return ReminderResult(month=month, sent=sent, skipped=len(set(due) & told))
