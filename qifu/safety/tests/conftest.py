@@ -7,6 +7,8 @@ visits app's tests); the safety services under test are driven for real.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,12 +18,22 @@ from qifu.accounts.models import User
 from qifu.accounts.roles import Role
 from qifu.conftest import Cast, _staff
 from qifu.enterprises.models import Enterprise
+from qifu.files.scanning import EicarScanner
 from qifu.safety.models import Outcome, SafetyCheck, SafetyChecklist
 from qifu.safety.selectors import checklist_for
 from qifu.safety.services import ResultIn, check_record
 from qifu.visits.models import Visit, VisitKind, VisitParticipant
 
 SH = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def files_dir(settings: Any, tmp_path: Path) -> Path:
+    """Fix photos go into the test's own directory."""
+    path = tmp_path / "files"
+    settings.FILES_DIR = path
+    settings.FILES_SCANNER = f"{EicarScanner.__module__}.{EicarScanner.__qualname__}"
+    return path
 
 
 @dataclass

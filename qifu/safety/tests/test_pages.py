@@ -2,6 +2,7 @@
 
 from django.test import Client
 
+from qifu.files.tests.samples import exe_bytes, png_bytes, upload
 from qifu.safety.models import Rectification, RectState, SafetyCheck, SafetyItem
 from qifu.safety.tests.conftest import at, default_checklist, given_check, given_visit
 from qifu.visits.models import VisitKind
@@ -113,3 +114,21 @@ def test_the_check_and_rectification_pages_read_a_bounded_number_of_rows(
         assert client.get(f"/safety/visits/{visit.pk}/").status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get(f"/safety/rectifications/{rect.pk}/").status_code == 200
+
+
+def test_the_fix_photo_is_stored_and_served_only_within_scope(cast, ahj, files_dir) -> None:
+    visit = given_visit(cast.a, cast.liaison_a)
+    given_check(visit, cast.liaison_a, fail={"S05": 5})
+    rect = Rectification.objects.get()
+    client = login(cast.ent_a)
+    url = f"/safety/rectifications/{rect.pk}/act/"
+    refused = client.post(url, {"action": "submit", "note": "已整改", "photo": upload("fix.exe", exe_bytes())})
+    assert refused.status_code == 422 and Rectification.objects.get().state == RectState.OPEN
+    done = client.post(
+        url, {"action": "submit", "note": "已整改", "photo": upload("fix.png", png_bytes(), "image/png")}
+    )
+    assert done.status_code == 302
+    photo = f"/safety/rectifications/{rect.pk}/photo/"
+    assert client.get(photo).status_code == 200
+    assert login(ahj.handler).get(photo).status_code == 200
+    assert login(cast.ent_b).get(photo).status_code == 404
