@@ -50,6 +50,7 @@ from qifu.ops.seeding.people import Dept, People, PeoplePlanner
 from qifu.ops.seeding.projects import ProjectPlanner, ProjectRow, TaskForceRow
 from qifu.ops.seeding.registry import LinkRow, RegistryPlanner
 from qifu.ops.seeding.scales import ANCHOR, Scale
+from qifu.ops.seeding.suggestions import seed_suggestions
 from qifu.people.models import Staff
 from qifu.people.services import PHONE_CTX
 from qifu.projects.models import MILESTONE_ORDER, Milestone, Project
@@ -264,6 +265,7 @@ class Writer:
         self._task_forces(planner.task_forces(projects))
         self._portal(registry)
         self._cases(registry, people, departments, projects, links)
+        seed_suggestions(self, registry=registry, people=people, links=links)
         # Explicit keys leave PostgreSQL's sequences behind: move them past the new rows.
         with connection.cursor() as cursor:
             for statement in connection.ops.sequence_reset_sql(no_style(), list(self.tables)):
