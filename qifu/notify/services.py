@@ -288,8 +288,22 @@ def _flush_digest(recipient_id: int, channel: str, *, now: datetime) -> FlushRes
         # Re-checked under the lock: another worker may have sent this digest since we looked.
         if not any(row.due_at <= now for row in rows):
             return FlushResult()
+        held = _quiet_hold(rows[0].notification.recipient, now)
+        if held is not None:  # 无事不扰: the recipient's enterprise is in a quiet period
+            for row in rows:
+                row.due_at = held
+            Delivery.objects.bulk_update(rows, ["due_at"])
+            return FlushResult()
         result = _deliver(rows, now=now)
         return result + FlushResult(digests=1) if result.sent else result
+
+
+def _quiet_hold(user: User, now: datetime) -> datetime | None:
+    """When an enterprise user's non-urgent messages may go out, if their enterprise set a quiet
+    period covering today (qifu.visits; imported here because visits imports this module)."""
+    from qifu.visits.contacts import quiet_release
+
+    return quiet_release([user], now).get(user.pk)
 
 
 def notify_flush(now: datetime | None = None) -> FlushResult:
