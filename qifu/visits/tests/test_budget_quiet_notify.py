@@ -34,7 +34,8 @@ def test_quiet_period_holds_non_urgent_messages_to_the_enterprise(cast: Cast) ->
     notify_flush(now=START + timedelta(hours=2))
     assert sorted(m.to[0] for m in mail.outbox) == ["ent_a@example.cn", "liaison_a@example.cn"]
     urgent = [m for m in mail.outbox if m.to == ["ent_a@example.cn"]]
-    assert "紧急通知" in urgent[0].subject + urgent[0].body and "一般通知" not in urgent[0].body
+    text = f"{urgent[0].subject} {urgent[0].body}"
+    assert "紧急通知" in text and "一般通知" not in text
     held = Delivery.objects.get(notification__recipient=cast.ent_a, notification__urgent=False)
     assert held.state == DeliveryState.PENDING
     assert held.due_at == datetime(2026, 11, 23, 8, 0, tzinfo=BJ)
