@@ -46,6 +46,7 @@ from qifu.enterprises.models import Enterprise
 from qifu.enterprises.services import CONTACT_NAME_CTX, CONTACT_PHONE_CTX, normalize_phone
 from qifu.linkage.models import Linkage, TaskForce, TaskForceMember
 from qifu.ops.seeding.cases import CasePlanner, CaseWorld, Cat, TableCalendar, days_to_cover
+from qifu.ops.seeding.meetings import seed_meetings
 from qifu.ops.seeding.people import Dept, People, PeoplePlanner
 from qifu.ops.seeding.projects import ProjectPlanner, ProjectRow, TaskForceRow
 from qifu.ops.seeding.registry import LinkRow, RegistryPlanner
@@ -266,6 +267,7 @@ class Writer:
         self._portal(registry)
         self._cases(registry, people, departments, projects, links)
         seed_suggestions(self, registry=registry, people=people, links=links)
+        seed_meetings(self, registry=registry, people=people)
         # Explicit keys leave PostgreSQL's sequences behind: move them past the new rows.
         with connection.cursor() as cursor:
             for statement in connection.ops.sequence_reset_sql(no_style(), list(self.tables)):
