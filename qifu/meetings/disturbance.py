@@ -5,7 +5,7 @@ disturbance budget, recorded through the visits app's ledger (`contact_record`, 
 from datetime import date
 
 from qifu.enterprises.models import Enterprise
-from qifu.visits.contacts import contact_record
+from qifu.visits.contacts import contact_record, contact_remove
 from qifu.visits.models import Contact
 
 
@@ -16,3 +16,8 @@ def record_contact(
     return contact_record(
         enterprise=enterprise, on=on, kind=kind, source=source, source_id=source_id, requested=requested
     )
+
+
+def withdraw_contact(*, enterprise_id: int, source: str, source_id: int) -> bool:
+    """A cancelled meeting disturbs no one: its invitations leave the ledger."""
+    return contact_remove(source=source, source_id=source_id, enterprise=enterprise_id)

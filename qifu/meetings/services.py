@@ -24,7 +24,7 @@ from qifu.cases.models import FINAL_STATES, Case, CaseKind, CaseState, Channel
 from qifu.cases.services import CaseData, case_act, case_file, case_parties
 from qifu.core.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from qifu.enterprises.models import Enterprise
-from qifu.meetings.disturbance import record_contact
+from qifu.meetings.disturbance import record_contact, withdraw_contact
 from qifu.meetings.errors import MeetingErrorCode as E
 from qifu.meetings.models import (
     InviteState,
@@ -226,12 +226,14 @@ def meeting_update(*, actor: Actor, meeting_id: int, data: MeetingData, now: dat
 
 @transaction.atomic
 def meeting_cancel(*, actor: Actor, meeting_id: int, reason: str = "") -> Meeting:
-    """Cancel a planned meeting (its invitations stay on record)."""
+    """Cancel a planned meeting: its invitations stay on record, their contacts leave the ledger."""
     meeting = _managed(actor, meeting_id)
     _planned(meeting)
     reason = clean_text(reason, label=_("取消原因"), key="reason", limit=500, required=False)
     meeting.state = MeetingState.CANCELLED
     meeting.save(update_fields=["state", "updated_at"])
+    for enterprise_id in MeetingInvite.objects.filter(meeting=meeting).values_list("enterprise_id", flat=True):
+        withdraw_contact(enterprise_id=enterprise_id, source="meeting", source_id=meeting.pk)
     audit_record(
         actor=actor, action="meeting_cancel", object_type="meeting", object_id=meeting.pk, changes={"reason": reason}
     )

@@ -338,3 +338,24 @@ def test_invitations_land_on_the_disturbance_ledger(cast: Cast) -> None:
     assert rows[cast.a.pk].kind == "meeting" and rows[cast.a.pk].on == date(2026, 3, 5)
     assert budget_status(cast.a, date(2026, 3, 5)).used == 1
     assert budget_status(cast.b, date(2026, 3, 5)).used == 0
+
+
+def test_a_cancelled_meeting_leaves_the_disturbance_ledger(cast: Cast, meeting: Meeting) -> None:
+    from qifu.visits.models import Contact
+
+    assert Contact.objects.filter(source="meeting", source_id=meeting.pk).count() == 2
+    meeting_cancel(actor=Actor.of(cast.desk), meeting_id=meeting.pk, reason="台风预警")
+    assert Contact.objects.filter(source="meeting", source_id=meeting.pk).count() == 0
+    assert MeetingInvite.objects.filter(meeting=meeting).count() == 2
+
+
+def test_a_liaison_sees_only_the_rows_of_its_enterprises(cast: Cast, meeting: Meeting) -> None:
+    from qifu.meetings.selectors import meeting_page
+
+    desk = Actor.of(cast.desk)
+    meeting_item_add(actor=desk, meeting_id=meeting.pk, case_id=_case(cast, cast.a).pk)
+    meeting_item_add(actor=desk, meeting_id=meeting.pk, case_id=_case(cast, cast.b).pk)
+    page = meeting_page(actor=Actor.of(cast.liaison_b), meeting_id=meeting.pk)
+    assert {i.enterprise_id for i in page.items} == {cast.b.pk}
+    assert {i.enterprise_id for i in page.invites} == {cast.b.pk}
+    assert not page.can_manage
