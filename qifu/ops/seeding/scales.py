@@ -29,6 +29,7 @@ class Scale:
     portal_share: float  # enterprises with a portal account (besides the demo `ent`)
     cases: int = 0  # requests over the last 24 months (PRODUCT.md §4)
     rich_timelines: bool = True  # progress notes in the timelines; the city keeps 3-6 events a case
+    visits: int = 0  # 走访 over the last 24 months (issue 4), by the linked liaisons
 
 
 SCALES: dict[str, Scale] = {
@@ -51,6 +52,7 @@ SCALES: dict[str, Scale] = {
             history_share=0.1,
             portal_share=1.0,
             cases=60,
+            visits=300,
         ),
         # The Kunshan High-tech Zone figures: 806 enterprises (415 industrial), 218 projects,
         # 92 cadres + 48 deputies = 140 liaisons, ~80 department handlers.
@@ -70,6 +72,7 @@ SCALES: dict[str, Scale] = {
             history_share=0.08,
             portal_share=0.8,
             cases=3_000,
+            visits=10_000,
         ),
         # PRODUCT.md §4: 100,000 enterprises, 20,000 projects, 5,000 staff (the heads below make
         # 2,300 + 1,200 + 1,200 + 140 + 100 + 15 x 4 = 5,000).
@@ -90,6 +93,7 @@ SCALES: dict[str, Scale] = {
             portal_share=0.5,
             cases=1_000_000,
             rich_timelines=False,
+            visits=2_000_000,
         ),
     )
 }

@@ -52,6 +52,7 @@ from qifu.ops.seeding.projects import ProjectPlanner, ProjectRow, TaskForceRow
 from qifu.ops.seeding.registry import LinkRow, RegistryPlanner
 from qifu.ops.seeding.scales import ANCHOR, Scale
 from qifu.ops.seeding.suggestions import seed_suggestions
+from qifu.ops.seeding.visits import seed_visits
 from qifu.people.models import Staff
 from qifu.people.services import PHONE_CTX
 from qifu.projects.models import MILESTONE_ORDER, Milestone, Project
@@ -267,6 +268,7 @@ class Writer:
         self._portal(registry)
         self._cases(registry, people, departments, projects, links)
         seed_suggestions(self, registry=registry, people=people, links=links)
+        seed_visits(self, registry=registry, people=people, links=links)
         seed_meetings(self, registry=registry, people=people)
         # Explicit keys leave PostgreSQL's sequences behind: move them past the new rows.
         with connection.cursor() as cursor:
