@@ -50,6 +50,7 @@ from qifu.ops.seeding.meetings import seed_meetings
 from qifu.ops.seeding.people import Dept, People, PeoplePlanner
 from qifu.ops.seeding.projects import ProjectPlanner, ProjectRow, TaskForceRow
 from qifu.ops.seeding.registry import LinkRow, RegistryPlanner
+from qifu.ops.seeding.safety import seed_safety_phase
 from qifu.ops.seeding.scales import ANCHOR, Scale
 from qifu.ops.seeding.suggestions import seed_suggestions
 from qifu.ops.seeding.visits import seed_visits
@@ -269,6 +270,7 @@ class Writer:
         self._cases(registry, people, departments, projects, links)
         seed_suggestions(self, registry=registry, people=people, links=links)
         seed_visits(self, registry=registry, people=people, links=links)
+        seed_safety_phase(self)
         seed_meetings(self, registry=registry, people=people)
         # Explicit keys leave PostgreSQL's sequences behind: move them past the new rows.
         with connection.cursor() as cursor:
