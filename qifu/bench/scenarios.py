@@ -343,6 +343,31 @@ timed(
 )
 
 
+# --- Visits (issue 4): the liaison's plan page and coverage (from the rollup tables) ------------
+def months_of(template: str) -> PathBuilder:
+    """`template` without its query (this month) and for each sampled month (YYYY-MM)."""
+
+    def build(samples: Samples) -> list[str]:
+        return [template.split("?")[0], *(template.format(q(m)) for m in samples.get("months", ()))]
+
+    return build
+
+
+scenario(
+    "visit_plan",
+    paths=months_of("/visits/plan/?month={}"),
+    auth=Auth.SESSION,
+    user="liaison",
+    description="the liaison's visit plan page (HTML), this month and the sampled months, as the demo liaison",
+)
+scenario(
+    "coverage",
+    paths=months_of("/api/v1/visits/coverage?by=department&month={}"),
+    auth=Auth.TOKEN,
+    description="走访覆盖率 by department for a month (API, read from the rollups) as the leader",
+)
+
+
 # --- Targets (PRODUCT.md §4: stated for the city scale, checked at every scale) ---------------
 P95_LIMIT_MS = 50.0
 LIST_SHARE_OF_BASELINE = 0.15
@@ -392,6 +417,9 @@ def _p95_check(name: str, limit: float) -> None:
 for _name in ("department_inbox", "ledger", "case_page"):
     _p95_check(_name, PAGE_P95_MS)
 _p95_check("assessment", ASSESSMENT_P95_MS)
+VISITS_P95_MS = 100.0  # issue 4: the liaison's plan page and coverage
+for _name in ("visit_plan", "coverage"):
+    _p95_check(_name, VISITS_P95_MS)
 
 
 @check(f"ledger_export_10k ≤ {EXPORT_SECONDS:g} s")
