@@ -47,7 +47,17 @@ MINUTES = (
 )
 PLACES = ["管委会三楼会议室", "光电产业园服务中心", "精密机械产业园服务站", "科创中心路演厅", "综保区企业服务中心"]
 TOPICS = ["集中现场办公", "现场协调会", "用工用能专题协调会", "项目推进现场办公", "政策兑现现场办公"]
-OUTCOMES = ["resolved_on_spot", "assigned", "assigned", "needs_policy"]
+PARKS = ["光电产业园", "精密机械产业园", "综保区", "科创园", "生物医药产业园"]
+# the outcome a held meeting recorded, by the state the case is in now
+OUTCOME_BY_STATE = {
+    "resolved": "resolved_on_spot",
+    "closed": "resolved_on_spot",
+    "dispatched": "assigned",
+    "in_progress": "assigned",
+    "submitted": "needs_policy",
+    "accepted": "needs_policy",
+}
+OPEN = ("submitted", "accepted", "dispatched", "in_progress")
 SALONS = [("专精特新企业沙龙：政策解读与融资对接", 60), ("人力资源沙龙：校企合作与稳岗", 40), ("数字化转型沙龙", 50)]
 
 
@@ -140,7 +150,7 @@ def seed_meetings(writer: Writer, *, registry: RegistryPlanner, people: People) 
         meetings.append(
             {
                 "kind": "onsite_office" if k % 2 == 0 else "coordination",
-                "title": f"{rng.choice(PLACES)[:5]}{TOPICS[k % len(TOPICS)]}",
+                "title": f"{rng.choice(PARKS)}{TOPICS[k % len(TOPICS)]}",
                 "starts_at": when,
                 "place": rng.choice(PLACES),
                 "organiser_id": desk_uid,
@@ -151,16 +161,16 @@ def seed_meetings(writer: Writer, *, registry: RegistryPlanner, people: People) 
             }
         )
     ids = writer._insert(Meeting, meetings)
-    open_cases: dict[int, list[tuple[int, int | None]]] = {}
+    cases_of: dict[int, list[tuple[int, int | None, str]]] = {}
     all_invited = sorted({e for p in plans for e in p["invited"]})
-    for pk, enterprise_id, lead_id in (
+    for pk, enterprise_id, lead_id, case_state in (
         Case.objects.filter(enterprise_id__in=all_invited)
-        .exclude(state__in=("closed", "rejected", "withdrawn"))
+        .exclude(state__in=("rejected", "withdrawn"))
         .exclude(channel="onsite_office")
         .order_by("-id")
-        .values_list("pk", "enterprise_id", "lead_department_id")
+        .values_list("pk", "enterprise_id", "lead_department_id", "state")
     ):
-        open_cases.setdefault(enterprise_id, []).append((pk, lead_id))
+        cases_of.setdefault(enterprise_id, []).append((pk, lead_id, case_state))
     for meeting_id, p in zip(ids, plans, strict=True):
         depts = {p["host"], *rng.sample(other_depts, min(2, len(other_depts)))}
         departments_rows += [{"meeting_id": meeting_id, "department_id": d} for d in sorted(depts)]
@@ -181,7 +191,8 @@ def seed_meetings(writer: Writer, *, registry: RegistryPlanner, people: People) 
             )
         sort = 0
         for enterprise_id in p["invited"]:
-            for case_id, dept in open_cases.get(enterprise_id, [])[:1]:
+            fitting = [c for c in cases_of.get(enterprise_id, []) if p["past"] or c[2] in OPEN]
+            for case_id, dept, case_state in fitting[:1]:
                 sort += 1
                 row: dict[str, Any] = {
                     "meeting_id": meeting_id,
@@ -192,7 +203,7 @@ def seed_meetings(writer: Writer, *, registry: RegistryPlanner, people: People) 
                     "note": "",
                 }
                 if p["past"]:
-                    outcome = rng.choice(OUTCOMES)
+                    outcome = OUTCOME_BY_STATE.get(case_state, "needs_policy")
                     row.update(outcome=outcome, decided_by_id=desk_uid, decided_at=p["when"] + timedelta(hours=1))
                     if outcome == "assigned":
                         days = rng.choice([5, 10])
