@@ -31,6 +31,7 @@ from qifu.visits.models import (
     VisitParticipant,
     VisitPhoto,
 )
+from qifu.visits.selectors import VisitFilters as DomainFilters
 
 # --- months -------------------------------------------------------------------------------------
 
@@ -225,12 +226,14 @@ def enterprise_visits(*, actor: Actor, enterprise_id: int, limit: int = 5) -> li
 
 def plan_liaison(*, actor: Actor, username: str) -> User:
     """Whose plan the page shows: the liaison's own; the desk and leaders any liaison's; a department
-    head those of their department. Anyone else (or an unknown name) gets NotFound."""
-    if not username or username == actor.user.username:
+    head those of their department. Anyone else (or an unknown name) gets NotFound. The liaison is
+    named by username, or by id (the coverage table links by id)."""
+    if not username or username in (actor.user.username, str(actor.id)):
         if not actor.is_liaison:
             raise NotFound("no plan")
         return actor.user
-    qs = User.objects.filter(username=username, role__in=LIAISON_ROLES).select_related("department")
+    key = Q(pk=int(username)) if username.isdigit() and len(username) < 10 else Q(username=username)
+    qs = User.objects.filter(key, role__in=LIAISON_ROLES).select_related("department")
     if actor.is_zone_wide:
         found = qs.first()
     elif actor.role == "dept_head" and actor.department_id:
@@ -359,3 +362,21 @@ def my_quiet_period(*, actor: Actor, period_id: int) -> QuietPeriod:
 
 def departments() -> QuerySet[Department]:
     return Department.objects.filter(active=True).order_by("sort", "code")
+
+
+def export_filters(filters: VisitFilters) -> DomainFilters:
+    """The ledger's filters in the export's terms (`qifu.visits.selectors.VisitFilters`): the liaison
+    by id (unknown name → no visit), the month as its first day. (The export has no department
+    filter yet: the department narrows the page only.)"""
+    liaison: int | None = None
+    if filters.liaison:
+        found = User.objects.filter(username=filters.liaison).values_list("pk", flat=True).first()
+        liaison = int(found) if found is not None else -1
+    month = month_parse(filters.month).first if filters.month else None
+    return DomainFilters(
+        enterprise=filters.enterprise,
+        liaison=liaison,
+        month=month,
+        kind=filters.kind,
+        over_budget=True if filters.over_budget else None,
+    )

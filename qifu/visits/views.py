@@ -20,16 +20,19 @@ from qifu.access.actor import Actor
 from qifu.access.web import business_view, desk_view, role_view, staff_view
 from qifu.cases.models import Urgency
 from qifu.core.errors import PermissionDenied, QifuError, RuleViolation
+from qifu.core.excel import XLSX_CONTENT_TYPE
 from qifu.core.web import paginate_capped, render_page
 from qifu.enterprises.models import Enterprise
 from qifu.files.web import file_response
 from qifu.visits import services
+from qifu.visits.exporting import export_filename, visit_export
 from qifu.visits.forms import IdsField, PreferenceForm, QuietPeriodForm, RateForm, VisitForm, visit_filters
 from qifu.visits.models import PlannedVisit, Visit, VisitKind
 from qifu.visits.selectors import coverage_by_department, coverage_by_liaison, visit_plan
 from qifu.visits.selectors_pages import (
     coverage_access,
     departments,
+    export_filters,
     merge_groups,
     month_parse,
     most_contacted,
@@ -176,13 +179,10 @@ def ledger(request: HttpRequest, actor: Actor) -> HttpResponse:
 @require_GET
 @staff_view  # type: ignore[arg-type]  # a FileResponse streams (HttpResponseBase)
 def export(request: HttpRequest, actor: Actor) -> HttpResponseBase:
-    from qifu.core.excel import XLSX_CONTENT_TYPE
-    from qifu.visits import exporting  # type: ignore[attr-defined]  # VISITS-CORE's, lands with the export
-
-    result = exporting.visit_export(actor=actor, filters=visit_filters(request.GET))
-    file = result[0] if isinstance(result, tuple) else result
-    name = exporting.export_filename() if hasattr(exporting, "export_filename") else "visits.xlsx"
-    return FileResponse(file, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
+    """导出Excel: the filtered ledger (same GET parameters) and the month's coverage, streamed."""
+    filters = export_filters(visit_filters(request.GET))
+    file, _rows, _truncated = visit_export(actor=actor, filters=filters)
+    return FileResponse(file, as_attachment=True, filename=export_filename(), content_type=XLSX_CONTENT_TYPE)
 
 
 @staff_view

@@ -426,13 +426,18 @@ def test_ledger_query_count_does_not_grow_case(cast, who, htmx):
 
 
 def test_ledger_export_is_the_filtered_list(cast):
-    exporting = pytest.importorskip("qifu.visits.exporting")
-    assert exporting is not None
+    from openpyxl import load_workbook
+
     _log(cast)
-    response = _client(cast, "desk").get(reverse("visits:export") + "?month=2026-11")
+    _log(cast, "liaison_b", enterprise=cast.b, kind="policy")
+    response = _client(cast, "desk").get(reverse("visits:export") + "?kind=policy&month=2026-11")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    text = " ".join(str(c) for row in book.worksheets[0].iter_rows(values_only=True) for c in row if c)
+    assert cast.b.name in text and cast.a.name not in text
     assert _client(cast, "ent_a").get(reverse("visits:export")).status_code == 404
+    assert _client(cast, "sysadmin").get(reverse("visits:export")).status_code == 404
 
 
 # --- coverage -------------------------------------------------------------------------------------
@@ -458,6 +463,10 @@ def test_coverage_of_the_desk_lists_every_liaison(cast):
     html = _html(_client(cast, "desk").get(reverse("visits:coverage") + "?month=2026-11"))
     assert "挂钩干部甲" in html and "挂钩干部乙" in html and "人大代表丙" in html
     assert "经济发展局" in html
+    # each liaison's row opens their plan (by id)
+    link = reverse("visits:plan") + f"?liaison={cast.liaison_a.pk}&amp;month=2026-11"
+    assert link in html
+    assert "挂钩干部甲的走访计划" in _html(_client(cast, "desk").get(link.replace("&amp;", "&")))
 
 
 # --- the desk: most contacted, merge --------------------------------------------------------------
