@@ -17,7 +17,7 @@ from qifu.access.actor import Actor
 from qifu.access.scopes import scope_cases, scope_enterprises
 from qifu.cases.models import OPEN_STATES, Case, CasePart, CaseState, PartState
 from qifu.cases.selectors import (
-    LEDGER_RELATED,
+    LEDGER_RELATED_DEFERRED,
     CaseFilters,
     ClockView,
     case_filtered,
@@ -35,6 +35,10 @@ S = CaseState
 # Long texts stay in the database: a list shows the title; the export reads the text in chunks.
 LIST_DEFERRED = ("text", "answer", "rating_comment")
 RECENT = 10
+# What a row of the HTML queues shows of its relations (cases/lists/partials/_rows.html): names of
+# the enterprise, category and lead department — not the liaison or handler, as the ledger API does.
+ROW_RELATED = ("enterprise", "category", "lead_department")
+ROW_RELATED_DEFERRED = tuple(name for name in LEDGER_RELATED_DEFERRED if name.startswith("enterprise__"))
 
 
 def ledger_list(*, actor: Actor, filters: CaseFilters) -> QuerySet[Case]:
@@ -59,7 +63,7 @@ def inbox_list(*, actor: Actor, tab: str, mine: bool = False) -> QuerySet[Case]:
         due = "sign_by" if tab == "to_sign" else "resolve_by"
         handler = actor.user.username if mine and tab != "to_sign" else ""
         qs = case_filtered(actor=actor, filters=CaseFilters(pending=tab, handler=handler)).order_by(due, "id")
-    return qs.select_related(*LEDGER_RELATED).defer(*LIST_DEFERRED)
+    return qs.select_related(*ROW_RELATED).defer(*LIST_DEFERRED, *ROW_RELATED_DEFERRED)
 
 
 def _due_now() -> DbCase:
@@ -76,8 +80,8 @@ def supervision_list(*, actor: Actor, today: date | None = None) -> QuerySet[Cas
     today = today or local_today()
     qs = scope_cases(actor).filter(state__in=OPEN_STATES).filter(supervised_q() | overdue_q(today))
     return (
-        qs.select_related(*LEDGER_RELATED)
-        .defer(*LIST_DEFERRED)
+        qs.select_related(*ROW_RELATED)
+        .defer(*LIST_DEFERRED, *ROW_RELATED_DEFERRED)
         .annotate(due_now=_due_now())
         .order_by(F("due_now").asc(nulls_last=True), "id")
     )
