@@ -1,6 +1,6 @@
 """/api/v1/meetings: on-site office days and coordination meetings (PRODUCT.md §2.7). Operations only."""
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
@@ -39,6 +39,7 @@ from qifu.meetings.services import (
 )
 
 router = Router(tags=["meetings"])
+When = Literal["", "upcoming", "past"]
 DOCX_RESPONSE = {
     "description": "the document",
     "content": {DOCX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}},
@@ -54,7 +55,7 @@ RULES = (
 
 
 @router.get("", response={200: MeetingPageOut, **errors()}, summary="Meetings in my scope")
-def list_meetings(request: HttpRequest, page: Query[PageIn], when: str = "") -> dict[str, Any]:
+def list_meetings(request: HttpRequest, page: Query[PageIn], when: When = "") -> dict[str, Any]:
     """`when`: `upcoming` (soonest first), `past`, or empty (all, newest first); `{"items", "count"}`."""
     rows = meeting_list(actor=actor_of(request), when=when)
     result = page_of(rows, count_from=rows, page=page)

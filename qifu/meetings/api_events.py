@@ -1,6 +1,6 @@
 """/api/v1/events: enterprise salons — list, detail, register, cancel, attendance (PRODUCT.md §2.7)."""
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Status
@@ -29,6 +29,7 @@ from qifu.meetings.services_events import (
 )
 
 router = Router(tags=["events"])
+When = Literal["", "upcoming", "past"]
 
 RULES = (
     "403 `event_forbidden` (organisers only), `registration_enterprise_only`; 404 `not_found` (missing, or an "
@@ -39,7 +40,7 @@ RULES = (
 
 
 @router.get("", response={200: EventPageOut, **errors()}, summary="Events in my scope")
-def list_events(request: HttpRequest, page: Query[PageIn], when: str = "") -> dict[str, Any]:
+def list_events(request: HttpRequest, page: Query[PageIn], when: When = "") -> dict[str, Any]:
     """`when`: `upcoming`, `past` or empty; an enterprise sees the events it is invited to."""
     rows = event_list(actor=actor_of(request), when=when)
     result = page_of(rows, count_from=rows, page=page)

@@ -201,3 +201,35 @@ def test_list_and_page_query_counts_stay_fixed(
     ent.get("/meetings/")
     with django_assert_max_num_queries(12):
         assert ent.get("/meetings/?when=all").status_code == 200
+
+
+def test_the_edit_form_for_managers_only(cast: Cast, meeting: Meeting) -> None:
+    desk = _client(cast, "desk")
+    form = desk.get(f"/meetings/{meeting.pk}/edit/")
+    assert form.status_code == 200 and meeting.title in form.content.decode()
+    moved = desk.post(
+        f"/meetings/{meeting.pk}/edit/",
+        {
+            "kind": "onsite_office",
+            "title": "改期后的现场办公",
+            "starts_at": "2026-03-06T14:00",
+            "place": "管委会",
+            "departments": ["KJJ"],
+        },
+    )
+    assert moved.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.title == "改期后的现场办公" and meeting.host_department.code == "YSB"
+    assert (
+        _client(cast, "kjj_head").get(f"/meetings/{meeting.pk}/edit/").status_code == 404
+    )  # takes part, does not host
+
+
+def test_inviting_an_unknown_enterprise_says_which_line(cast: Cast) -> None:
+    meeting = plan(cast)
+    response = _client(cast, "desk").post(
+        f"/meetings/{meeting.pk}/invite/", {"enterprises": f"{cast.a.uscc}\n不存在的公司"}
+    )
+    assert response.status_code == 422
+    assert "不存在的公司" in response.content.decode() and "没有找到这家企业" in response.content.decode()
+    assert MeetingItem.objects.count() == 0 and meeting.invites.count() == 0
