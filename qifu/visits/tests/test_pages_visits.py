@@ -544,3 +544,48 @@ def test_nav_offers_visits_per_role(cast):
     assert reverse("visits:plan") in _html(_client(cast, "liaison_a").get("/"))
     assert LEDGER in _html(_client(cast, "desk").get("/"))
     assert LEDGER in _html(_client(cast, "ent_a").get("/"))
+
+
+@pytest.mark.parametrize(
+    ("who", "url"),
+    [
+        ("desk", reverse("visits:contacts")),
+        ("desk", reverse("visits:coverage")),
+        ("jfj_head", reverse("visits:coverage")),
+    ],
+)
+def test_desk_lists_query_count_does_not_grow_case(cast, who, url):
+    client = _client(cast, who)
+    _log(cast)
+    for who_plans in ("liaison_a", "kjj_handler"):  # one merge group already
+        planned_visit_create(actor=Actor.of(getattr(cast, who_plans)), enterprise=cast.a, planned_on=date(2026, 11, 26))
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    # more enterprises contacted, more visits, quiet periods and plans
+    _log(cast, "liaison_b", enterprise=cast.b)
+    _log(cast, "deputy", enterprise=cast.c, visited_at=datetime(2026, 11, 12, 10, tzinfo=BJ))
+    quiet_period_add(
+        actor=Actor.of(cast.ent_b), enterprise=cast.b, starts_on=date(2026, 11, 28), ends_on=date(2026, 11, 30)
+    )
+    for who_plans in ("liaison_b", "kjj_handler"):
+        planned_visit_create(actor=Actor.of(getattr(cast, who_plans)), enterprise=cast.b, planned_on=date(2026, 11, 26))
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+
+
+def test_enterprise_page_visits_card_query_count_does_not_grow(cast):
+    client = _client(cast, "desk")
+    url = reverse("enterprises:detail", args=[cast.a.uscc])
+    _log(cast)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for day in (2, 4, 6, 8):
+        _log(cast, visited_at=datetime(2026, 11, day, 10, tzinfo=BJ), requested=True)
+    with CaptureQueriesContext(connection) as many:
+        html = _html(client.get(url))
+    assert len(_ids(html)) == 5
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
