@@ -196,22 +196,24 @@ def visit_plan(*, actor: Actor, month: date, liaison_id: int | None = None, toda
     liaison = plan_liaison(actor=actor, liaison_id=liaison_id)
     month = month_start(month)
     today = today or timezone.localdate()
-    links = list(
+    # Plain values, not model rows: the plan shows the name and the USCC (full rows cost ~10 ms).
+    links = (
         links_in_month(month)
         .filter(liaison_id=liaison.pk)
-        .select_related("enterprise", "project")
         .order_by("enterprise__name", "enterprise_id", "started_on")
+        .values_list("enterprise_id", "enterprise__name", "enterprise__uscc", "project__name", "started_on", "ended_on")
     )
     rows: dict[int, PlanRow] = {}
     spans: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
-    for link in links:
-        row = rows.get(link.enterprise_id)
+    for enterprise_id, name, uscc, project, started_on, ended_on in links:
+        row = rows.get(enterprise_id)
         if row is None:
-            row = rows[link.enterprise_id] = PlanRow(enterprise=link.enterprise, status=PlanStatus.DUE)
-        if link.project is not None:
-            row.projects.append(link.project.name)
-        spans[link.enterprise_id].append((link.started_on, link.ended_on))
-        row.linked_from = min(filter(None, (row.linked_from, link.started_on)))
+            enterprise = Enterprise(id=enterprise_id, name=name, uscc=uscc)
+            row = rows[enterprise_id] = PlanRow(enterprise=enterprise, status=PlanStatus.DUE, linked_from=started_on)
+        if project:
+            row.projects.append(project)
+        spans[enterprise_id].append((started_on, ended_on))
+        row.linked_from = min(row.linked_from or started_on, started_on)
     for enterprise_id, periods in spans.items():
         if all(ended is not None for _s, ended in periods):
             rows[enterprise_id].linked_until = max(e for _s, e in periods if e is not None)
