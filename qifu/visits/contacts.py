@@ -14,8 +14,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Max
 from django.utils import timezone
 
 from qifu.enterprises.models import Enterprise
@@ -135,23 +135,22 @@ def contact_remove(*, source: str, source_id: int, enterprise: Enterprise | int)
 
 
 def contact_months_rebuild(month: date | None = None) -> int:
-    """Recompute ContactMonth from Contact (all months, or one). Returns the rows written."""
+    """Recompute ContactMonth from Contact (all months, or one) in one INSERT … SELECT (millions of
+    contacts at city scale). Returns the rows written."""
+    contact, rollup = Contact._meta.db_table, ContactMonth._meta.db_table
+    where, params = ("WHERE month = %s", [month.isoformat()]) if month is not None else ("", [])
     with transaction.atomic():
-        rows = Contact.objects.all()
-        old = ContactMonth.objects.all()
-        if month is not None:
-            rows = rows.filter(month=month)
-            old = old.filter(month=month)
+        old = ContactMonth.objects.all() if month is None else ContactMonth.objects.filter(month=month)
         old.delete()
-        sums = rows.values("enterprise_id", "month").annotate(
-            total=Count("id"), counted=Count("id", filter=Q(counted=True))
-        )
-        objs = [
-            ContactMonth(enterprise_id=r["enterprise_id"], month=r["month"], total=r["total"], counted=r["counted"])
-            for r in sums.order_by()
-        ]
-        ContactMonth.objects.bulk_create(objs, batch_size=2000)
-    return len(objs)
+        with connection.cursor() as cursor:
+            # table names from the models; the month is a bound parameter
+            cursor.execute(
+                f"INSERT INTO {rollup} (enterprise_id, month, total, counted) "  # noqa: S608
+                f"SELECT enterprise_id, month, COUNT(*), SUM(CASE WHEN counted THEN 1 ELSE 0 END) "
+                f"FROM {contact} {where} GROUP BY enterprise_id, month",
+                params,
+            )
+            return int(cursor.rowcount)
 
 
 QUIET_RELEASE_AT = time(8, 0)  # held messages go out at 08:00 the day after the quiet period

@@ -11,7 +11,7 @@ from qifu.access.actor import Actor
 from qifu.conftest import Cast
 from qifu.core.errors import NotFound, PermissionDenied, RuleViolation
 from qifu.visits import models as m
-from qifu.visits.contacts import budget_status, contact_record, contact_remove
+from qifu.visits.contacts import budget_status, contact_months_rebuild, contact_record, contact_remove
 from qifu.visits.selectors import enterprise_budget, most_contacted, planned_visit_list
 from qifu.visits.services import (
     planned_visit_create,
@@ -40,6 +40,9 @@ def test_a_joint_visit_counts_once_and_requested_ones_not_at_all(world: Cast) ->
     status = budget_status(cast.a, date(2026, 11, 20))
     assert (status.used, status.budget, status.over) == (1, 2, False)
     assert m.Contact.objects.filter(enterprise=cast.a).count() == 3
+    row = m.ContactMonth.objects.get(enterprise=cast.a, month=NOV)
+    assert (row.total, row.counted) == (3, 1)
+    assert contact_months_rebuild(NOV) == 1
     row = m.ContactMonth.objects.get(enterprise=cast.a, month=NOV)
     assert (row.total, row.counted) == (3, 1)
     # the next month starts afresh
