@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from qifu.access.actor import Actor
@@ -216,7 +216,8 @@ def overdue_q(today: date) -> Q:
 def rectification_list(
     *, actor: Actor, filters: RectFilters | None = None, today: date | None = None
 ) -> QuerySet[Rectification]:
-    """Rectifications in scope, narrowed by the filters (never widened); the nearest deadline first."""
+    """Rectifications in scope, narrowed by the filters (never widened); open ones first, the
+    nearest deadline first."""
     f = filters or RectFilters()
     today = today or timezone.localdate()
     qs = scope_rectifications(actor)
@@ -232,7 +233,8 @@ def rectification_list(
         qs = qs.exclude(overdue_q(today))
     if f.enterprise:
         qs = qs.filter(enterprise__uscc=f.enterprise)
-    return qs.select_related("enterprise", "result__item").order_by("due", "id")
+    # open work first (verified rows carry verified_at), each part by its deadline
+    return qs.select_related("enterprise", "result__item").order_by(F("verified_at").asc(nulls_first=True), "due", "id")
 
 
 def rectification_get(*, actor: Actor, rectification_id: int) -> Rectification:
