@@ -59,6 +59,7 @@ class ActionIn(Schema):
     public: bool | None = Field(None, description="progress/message: false = internal note")
     question: str | None = Field(None, description="request_info")
     days: int | None = Field(None, description="request_extension: working days")
+    resolve_days: int | None = Field(None, description="dispatch: an agreed time limit in working days (1-60)")
     solved: str | None = Field(None, description="rate: solved, partly_solved, not_solved")
     satisfaction: str | None = Field(None, description="rate: satisfied, basically_satisfied, dissatisfied")
     comment: str | None = Field(None, description="rate")

@@ -489,8 +489,14 @@ def _dispatch(c: Ctx) -> tuple[str, str, dict[str, Any]]:
     case.dispatched_at = c.now
     case.signed_at = None
     case.sign_by = deadlines.sign_by(c.cal, c.today, urgency=case.urgency, green_channel=case.green_channel)
-    days = category.days if category else deadlines.DEFAULT_RESOLVE_DAYS
-    clock = deadlines.resolve_clock(c.cal, c.today, days, urgency=case.urgency, green_channel=case.green_channel)
+    agreed = c.payload.get("resolve_days")
+    if agreed is not None:
+        # a time limit agreed with the department (a coordination meeting's 限时办结): taken as it is
+        days = _int(agreed, field="resolve_days", low=1, high=MAX_EXTENSION_DAYS)
+        clock = deadlines.resolve_clock(c.cal, c.today, days, urgency=Urgency.NORMAL, green_channel=False)
+    else:
+        days = category.days if category else deadlines.DEFAULT_RESOLVE_DAYS
+        clock = deadlines.resolve_clock(c.cal, c.today, days, urgency=case.urgency, green_channel=case.green_channel)
     case.resolve_by, case.resolve_days, case.remind_on = clock.due, clock.days, clock.remind_on
     case.extension_days = 0
     case.paused_days = 0

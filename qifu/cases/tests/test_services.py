@@ -8,12 +8,14 @@ import pytest
 
 from qifu.access.actor import Actor
 from qifu.audit.models import AuditEntry
+from qifu.cases import deadlines
 from qifu.cases.models import Case, CaseEvent, CasePart, DepartmentRouting, InfoRequest, RoutingMode
-from qifu.cases.services import CaseData, case_act, case_file, route_handler, routing_set
+from qifu.cases.services import CaseData, case_act, case_file, local_today, route_handler, routing_set
 from qifu.cases.tests.conftest import act, drive, file
 from qifu.core.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from qifu.people.services import staff_create
 from qifu.reference.models import Department
+from qifu.workcal.calendar import zone_calendar
 
 BJ = ZoneInfo("Asia/Shanghai")
 
@@ -131,6 +133,23 @@ def test_dispatch_without_lead_uses_the_category_department(cast) -> None:
     case = act(cast, "desk", "dispatch", case)
     assert _lead(case) == "JFJ"
     assert case.handler_id == cast.jfj_handler.pk
+
+
+def test_dispatch_with_an_agreed_time_limit(cast) -> None:
+    # given an urgent case (which would halve the category's time): an agreed limit is taken as is
+    case = drive(cast, "accepted")
+    Case.objects.filter(pk=case.pk).update(urgency="urgent")
+    for bad in (0, 61, "x"):
+        with pytest.raises(RuleViolation) as exc:
+            act(cast, "desk", "dispatch", case, lead="JFJ", resolve_days=bad)
+        assert exc.value.code == "out_of_range"
+    case.refresh_from_db()
+    assert case.state == "accepted"
+    # when
+    case = act(cast, "desk", "dispatch", case, lead="JFJ", resolve_days=7)
+    # then
+    assert case.resolve_days == 7
+    assert case.resolve_by == deadlines.extended(zone_calendar(), local_today(), 7)
 
 
 def test_clocks_across_spring_festival(cast) -> None:
