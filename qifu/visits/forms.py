@@ -262,6 +262,22 @@ class QuietPeriodForm(forms.Form):
         self.add_error(field if field in self.fields else None, exc.message)
 
 
+class PlanVisitForm(forms.Form):
+    """计划走访: a date (today or later) and the purpose; the service checks the date."""
+
+    use_required_attribute = False
+
+    planned_on = forms.DateField(label=_("计划日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    purpose = forms.CharField(label=_("走访事由（选填）"), required=False, max_length=500)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["planned_on"].error_messages.update(
+            required=gettext("请选择计划日期。"), invalid=gettext("日期格式不正确，请重新选择。")
+        )
+        _style(self)
+
+
 class VisitFilterForm(forms.Form):
     month = forms.RegexField(regex=r"^\d{4}-\d{2}$", required=False)
     liaison = forms.RegexField(regex=r"^[\w.@+-]{1,150}$", required=False)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("plan/", views.plan, name="plan"),
     path("new/", views.new_visit, name="new"),
     path("new/staff/", views.staff_picker, name="staff"),
+    path("plan/new/", views.plan_visit, name="plan_visit"),
     path("coverage/", views.coverage, name="coverage"),
     path("contacts/", views.contacts, name="contacts"),
     path("contacts/merge/", views.merge, name="merge"),

@@ -23,10 +23,19 @@ from qifu.core.errors import PermissionDenied, QifuError, RuleViolation
 from qifu.core.excel import XLSX_CONTENT_TYPE
 from qifu.core.web import paginate_capped, render_page
 from qifu.enterprises.models import Enterprise
+from qifu.enterprises.selectors import enterprise_get
 from qifu.files.web import file_response
 from qifu.visits import services
 from qifu.visits.exporting import export_filename, visit_export
-from qifu.visits.forms import IdsField, PreferenceForm, QuietPeriodForm, RateForm, VisitForm, visit_filters
+from qifu.visits.forms import (
+    IdsField,
+    PlanVisitForm,
+    PreferenceForm,
+    QuietPeriodForm,
+    RateForm,
+    VisitForm,
+    visit_filters,
+)
 from qifu.visits.models import PlannedVisit, Visit, VisitKind
 from qifu.visits.selectors import coverage_by_department, coverage_by_liaison, visit_plan
 from qifu.visits.selectors_pages import (
@@ -119,6 +128,24 @@ def _categories() -> list[object]:
     from qifu.cases.selectors_pages import dispatch_departments
 
     return list(dispatch_departments())
+
+
+@require_POST
+@log_view
+def plan_visit(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """计划走访 from the enterprise page: a planned visit the desk can merge with other departments'."""
+    enterprise = enterprise_get(actor=actor, uscc=request.POST.get("enterprise", ""))  # scoped: NotFound → 404
+    form = PlanVisitForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            services.planned_visit_create(actor=actor, enterprise=enterprise, **form.cleaned_data)
+        except (RuleViolation, PermissionDenied) as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已加入走访计划；其他部门也计划上门时，服务专班会合并为一次联合走访。"))
+    return redirect(reverse("enterprises:detail", args=[enterprise.uscc]) + "#enterprise-visits")
 
 
 @require_GET

@@ -589,3 +589,25 @@ def test_enterprise_page_visits_card_query_count_does_not_grow(cast):
         html = _html(client.get(url))
     assert len(_ids(html)) == 5
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+
+
+def test_staff_plan_a_visit_from_the_enterprise_page(cast):
+    url = reverse("visits:plan_visit")
+    client = _client(cast, "liaison_a")
+    page = _html(client.get(reverse("enterprises:detail", args=[cast.a.uscc])))
+    assert url in page and "计划走访" in page
+    # a past date: the service's message, nothing written
+    response = client.post(url, {"enterprise": cast.a.uscc, "planned_on": "2026-11-19"}, follow=True)
+    assert "计划走访日期不能早于今天" in _html(response)
+    response = client.post(url, {"enterprise": cast.a.uscc, "planned_on": ""}, follow=True)
+    assert "请选择计划日期" in _html(response)
+    assert PlannedVisit.objects.count() == 0
+    # a good one
+    response = client.post(url, {"enterprise": cast.a.uscc, "planned_on": "2026-11-25", "purpose": "了解扩产"})
+    assert response.status_code == 302 and response["Location"].endswith("#enterprise-visits")
+    plan = PlannedVisit.objects.get()
+    assert plan.planner_id == cast.liaison_a.pk and plan.purpose == "了解扩产"
+    # outside the scope, or an enterprise user: 404
+    assert client.post(url, {"enterprise": cast.b.uscc, "planned_on": "2026-11-25"}).status_code == 404
+    assert _client(cast, "ent_a").post(url, {"enterprise": cast.a.uscc, "planned_on": "2026-11-25"}).status_code == 404
+    assert PlannedVisit.objects.count() == 1
