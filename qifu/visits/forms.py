@@ -209,6 +209,8 @@ class VisitForm(forms.Form):
             "photo": "photos",
             "over_budget_reason": "reason",
             "participant_ids": "participants",
+            "enterprise": "participants",  # not linked: the fix is to add the enterprise's liaison
+            "location": "latitude",
         }
         field = aliases.get(field, field)
         if field == "problems":

@@ -225,7 +225,10 @@ def test_future_visit_is_refused_with_nothing_written(cast):
 def test_visit_to_an_enterprise_not_linked_is_refused(cast):
     response = _post(cast, uscc=cast.b.uscc)
     assert response.status_code == 422
-    assert "未挂钩该企业" in _html(response)
+    html = _html(response)
+    assert "未挂钩该企业" in html and "未保存：请按标红处的提示修改" in html
+    # the message stands beside the participant picker, where the fix is made
+    assert html.index("未挂钩该企业") > html.index('id="staff-q"')
     _nothing_written()
 
 
