@@ -3,13 +3,15 @@
 from datetime import date
 from typing import Any, Literal
 
+from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Form, Query, Router, Schema, Status
+from pydantic import ValidationError as PydanticValidationError
 
 from qifu.access.actor import Actor
 from qifu.api import actor_of
-from qifu.core.errors import NotFound
+from qifu.core.errors import NotFound, RuleViolation
 from qifu.core.pagination import PageIn, page_of
 from qifu.core.schemas import errors
 from qifu.files.web import file_response
@@ -75,6 +77,10 @@ def list_visits(request: HttpRequest, filters: Query[VisitFilter], page: Query[P
 
 @router.post("", response={201: VisitOut, **errors(404)}, summary="Log a visit", description=LOG_ERRORS)
 def create_visit(request: HttpRequest, payload: VisitIn) -> Status[dict[str, Any]]:
+    return _log(request, payload, [])
+
+
+def _log(request: HttpRequest, payload: VisitIn, photos: list[UploadedFile]) -> Status[dict[str, Any]]:
     actor = actor_of(request)
     enterprise = sel.visit_enterprise_get(actor=actor, uscc=payload.enterprise)
     project = project_get(actor=actor, code=payload.project) if payload.project else None
@@ -93,11 +99,30 @@ def create_visit(request: HttpRequest, payload: VisitIn) -> Status[dict[str, Any
         notes=payload.notes,
         suggestions=payload.suggestions,
         problems=[p.model_dump() for p in payload.problems],
+        photos=photos,
         reason=payload.reason,
         planned=planned,
         recheck_of=recheck,
     )
     return Status(201, visit_out(sel.visit_detail(actor=actor, visit_id=visit.pk), actor))
+
+
+@router.post(
+    "/with-photos",
+    response={201: VisitOut, **errors(404, 413)},
+    summary="Log a visit with photos (multipart)",
+    description="multipart: `data` (the same JSON as POST /api/v1/visits) and `photos` (up to 10 images; "
+    "sniffed by content, resized to ≤1600 px, metadata stripped). 422 `photo_not_image`, `photo_too_large`, "
+    "`invalid` (the JSON); otherwise as POST /api/v1/visits.",
+)
+def create_visit_with_photos(request: HttpRequest, data: Form[str]) -> Status[dict[str, Any]]:
+    photos = request.FILES.getlist("photos")  # optional files: read from the request, not a parameter
+    try:
+        payload = VisitIn.model_validate_json(data)
+    except PydanticValidationError as exc:
+        errors_ = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
+        raise RuleViolation("invalid visit data", code="invalid", data={"errors": errors_}) from exc
+    return _log(request, payload, list(photos))
 
 
 @router.get("/plan", response={200: PlanOut, **errors(404)}, summary="A liaison's visit plan for a month")
@@ -235,4 +260,3 @@ def get_photo(request: HttpRequest, visit_id: int, photo_id: int) -> FileRespons
     if photo.visit_id != visit_id:
         raise NotFound("photo not found")
     return file_response(actor=actor, stored=photo.file)
-

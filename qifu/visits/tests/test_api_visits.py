@@ -188,3 +188,34 @@ def test_preferences_and_quiet_periods(world: Cast, api_as: Api) -> None:
     assert api_as(cast.ent_b)._call("delete", f"/api/v1/visits/quiet-periods/{q.json()['id']}").status_code == 404
     assert ent._call("delete", f"/api/v1/visits/quiet-periods/{q.json()['id']}").status_code == 204
     assert m.QuietPeriod.objects.count() == 0
+
+
+def test_log_with_photos_multipart(world: Cast, api_as: Api) -> None:
+    import json
+
+    from django.test.client import MULTIPART_CONTENT
+
+    from qifu.visits.tests.domain_helpers import photo
+
+    cast = world
+    client = api_as(cast.liaison_a)
+    data = json.dumps(_body(cast, problems=[]))
+    r = client.post("/api/v1/visits/with-photos", {"data": data, "photos": [photo()]}, content_type=MULTIPART_CONTENT)
+    assert r.status_code == 201, r.content
+    (shot,) = r.json()["photos"]
+    assert max(shot["width"], shot["height"]) == 1600
+    got = api_as(cast.ent_a).get(f"/api/v1/visits/{r.json()['id']}/photos/{shot['id']}")
+    assert got.status_code == 200
+    assert api_as(cast.ent_b).get(f"/api/v1/visits/{r.json()['id']}/photos/{shot['id']}").status_code == 404
+    before = counts()
+    bad = client.post(
+        "/api/v1/visits/with-photos",
+        {"data": data, "photos": [photo("x.jpg", b"not an image")]},
+        content_type=MULTIPART_CONTENT,
+    )
+    assert (bad.status_code, bad.json()["code"]) == (422, "photo_not_image")
+    broken = client.post("/api/v1/visits/with-photos", {"data": "{"}, content_type=MULTIPART_CONTENT)
+    assert (broken.status_code, broken.json()["code"]) == (422, "invalid")
+    assert {k: v for k, v in counts().items() if k != "AuditEntry"} == {
+        k: v for k, v in before.items() if k != "AuditEntry"
+    }
