@@ -35,7 +35,8 @@ TITLE_FROM_TEXT = 30
 VOUCHED_SOURCES = frozenset({SuggestionSource.VISIT, SuggestionSource.MEETING})
 # Staff who are not liaisons file only what they heard on a visit, a meeting or the phone.
 STAFF_SOURCES = frozenset({SuggestionSource.VISIT, SuggestionSource.MEETING, SuggestionSource.PHONE})
-FILING_ROLES = frozenset({Role.HANDLER, Role.DEPT_HEAD, Role.DESK})
+# Any staff role may log a visit, so the visit log may file for any of them.
+FILING_ROLES = frozenset({Role.HANDLER, Role.DEPT_HEAD, Role.DESK, Role.LEADER})
 S = SuggestionState
 
 

@@ -68,6 +68,12 @@ def test_the_visit_service_may_file_for_a_participant_outside_their_scope(cast) 
     assert (s.enterprise_id, s.source, s.source_id) == (cast.b.pk, "visit", 4711)
 
 
+@pytest.mark.parametrize("who", ["jfj_handler", "kjj_head", "desk", "leader"])
+def test_any_staff_role_files_what_it_heard_on_a_visit(cast, who) -> None:
+    s = submit(cast, who, enterprise=cast.a, source="visit", source_id=1)
+    assert (s.author_role, s.source) == (getattr(cast, who).role, "visit")
+
+
 @pytest.mark.parametrize(
     ("data", "code"),
     [
