@@ -23,7 +23,12 @@ DEV_ENV := QIFU_DEBUG=$${QIFU_DEBUG:-1} QIFU_HTTPS=$${QIFU_HTTPS:-0}
 
 PO_FILES := $(wildcard qifu/locale/*/LC_MESSAGES/*.po qifu/*/locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
-STATIC_SRC := $(shell find qifu -path '*/static/*' -type f -not -name '*.pyc' 2>/dev/null)
+STATIC_SRC := $(shell find qifu -path '*/static/*' -type f -not -name '*.pyc' -not -path '*/static/vendor/*' 2>/dev/null)
+# Front-end files no Python package ships, from the npm registry at a pinned version, checked against
+# the registry's sha512 (dist.integrity) and unpacked under qifu/static/vendor/ (not committed).
+ECHARTS_VERSION := 5.6.0
+ECHARTS_SHA512 := oTbVTsXfKuEhxftHqL5xprgLoc0k7uScAwtryCgWF6hPYFLRwOUHiFmHGCBKP5NPFNkDVopOieyUqYGH8Fa3kA==
+ECHARTS_JS := qifu/static/vendor/echarts/echarts.min.js
 
 # $(call apt,PACKAGES,WHY): as root on Debian install the packages; otherwise say what to install.
 define apt
@@ -37,7 +42,7 @@ endef
 # $(call need,COMMAND,PACKAGE): install PACKAGE when COMMAND is missing.
 need = command -v $(1) >/dev/null 2>&1 || { $(call apt,$(2),'$(1)' is missing); }
 
-.PHONY: help setup demo test lint lint-ruff lint-mypy lint-imports lint-migrations pytest bench messages static clean distclean
+.PHONY: help setup demo test lint lint-ruff lint-mypy lint-imports lint-migrations pytest bench messages vendor static clean distclean
 
 help:
 	@echo "make demo    set up, seed the zone-scale demo data if absent, serve on http://127.0.0.1:8000"
@@ -48,7 +53,7 @@ help:
 	@echo "make clean   remove .venv, caches, collected static and test results (keeps var/ data and keys)"
 	@echo "make distclean  clean, and remove var/ too (the demo database and the dev keys)"
 
-setup: $(STAMP) messages static
+setup: $(STAMP) messages vendor static
 
 $(STAMP): pyproject.toml
 	@$(call need,$(PYTHON),python3.11)
@@ -65,9 +70,21 @@ messages: $(MO_FILES)
 %.mo: %.po
 	@if command -v msgfmt >/dev/null 2>&1; then echo "msgfmt --check-format -o $@ $<"; msgfmt --check-format -o $@ $<; elif [ -f $@ ]; then echo "make: msgfmt (gettext) is missing: using the committed $@"; touch $@; else echo "make: msgfmt is missing and $@ does not exist: install the Debian package gettext" >&2; exit 1; fi
 
+vendor: $(ECHARTS_JS)
+
+$(ECHARTS_JS):
+	@$(call need,npm,npm)
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	  echo "npm pack echarts@$(ECHARTS_VERSION)"; \
+	  (cd "$$tmp" && npm pack --silent "echarts@$(ECHARTS_VERSION)" >/dev/null); \
+	  sum=$$($(PYTHON) -c 'import base64, hashlib, sys; print(base64.b64encode(hashlib.sha512(open(sys.argv[1], "rb").read()).digest()).decode())' "$$tmp/echarts-$(ECHARTS_VERSION).tgz"); \
+	  [ "$$sum" = "$(ECHARTS_SHA512)" ] || { echo "make: echarts-$(ECHARTS_VERSION).tgz does not match its pinned sha512" >&2; exit 1; }; \
+	  tar -xzf "$$tmp/echarts-$(ECHARTS_VERSION).tgz" -C "$$tmp" package/dist/echarts.min.js package/LICENSE; \
+	  mkdir -p $(dir $@); cp "$$tmp/package/LICENSE" $(dir $@)LICENSE; cp "$$tmp/package/dist/echarts.min.js" $@
+
 static: $(STATIC_STAMP)
 
-$(STATIC_STAMP): $(STAMP) $(STATIC_SRC)
+$(STATIC_STAMP): $(STAMP) $(STATIC_SRC) $(ECHARTS_JS)
 	$(DEV_ENV) $(BIN)/qifu collectstatic --noinput --verbosity 0
 	@touch $@
 
@@ -106,7 +123,7 @@ bench: setup
 	$(DEV_ENV) $(BIN)/qifu bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache test-results $(DATA_DIR)/static
+	rm -rf qifu/static/vendor $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache test-results $(DATA_DIR)/static
 	find qifu -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean

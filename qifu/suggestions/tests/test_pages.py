@@ -200,7 +200,7 @@ def test_the_leaders_page_shows_the_chart_first_then_the_tables(cast, history) -
         "": [0, 1],
     }
     assert re.search(r"共 <strong>3</strong> 条建议", page)  # the list: October's three
-    assert "/static/suggestions/vendor/echarts.min.js" in page and "cdn" not in page.lower()
+    assert "/static/vendor/echarts/echarts.min.js" in page and "cdn" not in page.lower()
 
 
 def test_the_leaders_page_filters_by_state_and_topic(cast, history) -> None:

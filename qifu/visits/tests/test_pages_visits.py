@@ -456,7 +456,7 @@ def test_coverage_page_per_role_case(cast, who, status):
     assert response.status_code == status
     if status == 200:
         html = _html(response)
-        assert "data-qf-chart" in html and "vendor/echarts.min.js" in html
+        assert "data-qf-chart" in html and "vendor/echarts/echarts.min.js" in html
         assert html.index("data-qf-chart") < html.index('id="by-department"')  # the chart first
         assert "挂钩干部甲" in html and "100%" in html
 
