@@ -37,7 +37,7 @@ from qifu.visits.forms import (
     visit_filters,
 )
 from qifu.visits.models import PlannedVisit, Visit, VisitKind
-from qifu.visits.selectors import coverage_by_department, coverage_by_liaison, visit_plan
+from qifu.visits.selectors import coverage_by_department, coverage_by_liaison, coverage_total, visit_plan
 from qifu.visits.selectors_pages import (
     coverage_access,
     departments,
@@ -227,7 +227,8 @@ def coverage(request: HttpRequest, actor: Actor) -> HttpResponse:
         "unit": "%",
         "series": _("走访覆盖率"),
     }
-    context = {"month": month, "by_department": by_department, "by_liaison": by_liaison, "chart": chart}
+    total = coverage_total(actor=actor, month=month.first)
+    context = {"month": month, "by_department": by_department, "by_liaison": by_liaison, "chart": chart, "total": total}
     return render(request, "visits/coverage.html", context)
 
 

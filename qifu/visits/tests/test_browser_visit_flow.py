@@ -161,6 +161,13 @@ def test_a_liaison_logs_a_visit_on_a_phone_the_desk_gets_the_case_the_enterprise
     expect(desk.locator("#intake-table")).to_contain_text(number)
     expect(desk.locator("#intake-table")).to_contain_text(PROBLEM)
     desk.screenshot(path=results_dir / "visit-5-intake-desk.png", full_page=False)
+    # and the month's coverage draws its chart (ECharts from static, under the site's CSP)
+    desk.goto(f"{demo_server.url}/visits/coverage/")
+    expect(desk.locator(".qf-chart svg")).to_be_visible()
+    expect(desk.locator("#by-liaison")).to_contain_text("%")
+    desk.screenshot(path=results_dir / "visit-5b-coverage-desk.png", full_page=True)
+    desk.goto(f"{demo_server.url}/visits/contacts/")
+    expect(desk.locator("#most-contacted")).to_contain_text(name)
 
     # when the enterprise opens its visits on its phone and rates this one 帮上了
     expect(ent.locator(".qf-bottombar a[href='/visits/']")).to_have_count(1)

@@ -466,6 +466,7 @@ def test_coverage_of_the_desk_lists_every_liaison(cast):
     html = _html(_client(cast, "desk").get(reverse("visits:coverage") + "?month=2026-11"))
     assert "挂钩干部甲" in html and "挂钩干部乙" in html and "人大代表丙" in html
     assert "经济发展局" in html
+    assert 'id="coverage-total">33%<' in html  # A of A, B, C
     # each liaison's row opens their plan (by id)
     link = reverse("visits:plan") + f"?liaison={cast.liaison_a.pk}&amp;month=2026-11"
     assert link in html
