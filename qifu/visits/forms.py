@@ -282,7 +282,7 @@ class PlanVisitForm(forms.Form):
 
 class VisitFilterForm(forms.Form):
     month = forms.RegexField(regex=r"^\d{4}-\d{2}$", required=False)
-    liaison = forms.RegexField(regex=r"^[\w.@+-]{1,150}$", required=False)
+    liaison = forms.CharField(required=False, max_length=150, strip=True)
     department = forms.RegexField(regex=r"^[A-Za-z0-9_]{1,16}$", required=False)
     kind = forms.ChoiceField(choices=[("", ""), *VisitKind.choices], required=False)
     over_budget = forms.BooleanField(required=False)

@@ -200,9 +200,9 @@ def visit_ledger(*, actor: Actor, filters: VisitFilters) -> QuerySet[Visit]:
     if filters.month:
         start, end = month_parse(filters.month).bounds()
         qs = qs.filter(visited_at__gte=start, visited_at__lt=end)
-    if filters.liaison:
-        took_part = VisitParticipant.objects.filter(visit=OuterRef("pk"), user__username=filters.liaison)
-        qs = qs.filter(Q(author__username=filters.liaison) | Q(Exists(took_part)))
+    if filters.liaison:  # a participant (the author is one), named by username or exact name
+        people = User.objects.filter(Q(username=filters.liaison) | Q(display_name=filters.liaison)).values("pk")
+        qs = qs.filter(pk__in=VisitParticipant.objects.filter(user_id__in=people).values("visit_id"))
     if filters.department:
         in_dept = VisitParticipant.objects.filter(visit=OuterRef("pk"), department__code=filters.department)
         qs = qs.filter(Q(author__department__code=filters.department) | Q(Exists(in_dept)))
@@ -370,7 +370,8 @@ def export_filters(filters: VisitFilters) -> DomainFilters:
     filter yet: the department narrows the page only.)"""
     liaison: int | None = None
     if filters.liaison:
-        found = User.objects.filter(username=filters.liaison).values_list("pk", flat=True).first()
+        named = Q(username=filters.liaison) | Q(display_name=filters.liaison)
+        found = User.objects.filter(named).order_by("pk").values_list("pk", flat=True).first()
         liaison = int(found) if found is not None else -1
     month = month_parse(filters.month).first if filters.month else None
     return DomainFilters(

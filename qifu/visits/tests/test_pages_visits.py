@@ -385,6 +385,8 @@ def test_ledger_per_role_and_scope(cast):
         ("?kind=policy", {"b"}),
         ("?department=JFJ", {"a"}),
         ("?liaison=liaison_b", {"b"}),
+        ("?liaison=挂钩干部甲", {"a"}),
+        ("?liaison=科创承办", set()),
         ("?month=2026-10", set()),
         ("?month=2026-11", {"a", "b"}),
         ("?over_budget=1", set()),
