@@ -145,8 +145,11 @@ def scope_visits(actor: Actor) -> QuerySet[Visit]:
         return Visit.objects.filter(enterprise_id=actor.enterprise_id or 0)
     if actor.is_liaison:
         took_part = VisitParticipant.objects.filter(user_id=actor.id).values("visit_id")
-        return Visit.objects.filter(enterprise_filter(actor, "enterprise") | Q(pk__in=took_part))
-    if actor.is_department and actor.department_id is not None:
+    elif actor.is_department and actor.department_id is not None:
         took_part = VisitParticipant.objects.filter(department_id=actor.dept).values("visit_id")
-        return Visit.objects.filter(enterprise_filter(actor, "enterprise") | Q(pk__in=took_part))
-    return Visit.objects.none()
+    else:
+        return Visit.objects.none()
+    # One `enterprise_id IN (…)` term, not the three of enterprise_filter: SQLite then reads both
+    # sides through their indexes (MULTI-INDEX OR) instead of scanning every visit.
+    seen = Enterprise.objects.filter(enterprise_filter(actor)).values("id")
+    return Visit.objects.filter(Q(enterprise_id__in=seen) | Q(pk__in=took_part))
