@@ -90,6 +90,15 @@ def test_liaison_opens_my_enterprises_then_one_with_its_liaison_and_projects(
     assert box and box["height"] >= 44  # a thumb-sized target
     _no_horizontal_scroll(page)
     page.screenshot(path=results_dir / "journey-5-enterprise-390.png", full_page=True)
+    # and what the bottom bar leaves out is one tap away: 更多 opens the whole menu
+    bar = page.locator(".qf-bottombar .nav-item")
+    assert bar.count() <= 5
+    page.locator(".qf-bottombar").get_by_role("button", name="更多").click()
+    sheet = page.locator("#qf-more")
+    expect(sheet).to_be_visible()
+    expect(sheet.get_by_role("link", name="走访")).to_be_visible()
+    page.wait_for_timeout(500)  # the sheet's slide-in, for the screenshot
+    page.screenshot(path=results_dir / "journey-6-more-390.png")
     assert errors == []
 
 
