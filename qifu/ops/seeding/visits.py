@@ -149,12 +149,13 @@ class VisitPlanner:
         self.by_enterprise: dict[int, list[Span]] = defaultdict(list)
         for span in self.spans:
             self.by_enterprise[span.enterprise].append(span)
-        # per month: the spans open at some day of it, with the days their liaison can have visited
-        self.open: dict[date, list[tuple[Span, tuple[date, date] | None, float]]] = {}
-        for m in self.months:
-            self.open[m] = [(s, self._days(s, m), self._share(s, m)) for s in self.spans if overlaps(s, m)]
-        mass = sum(s.weight * share for m in self.months for s, _days, share in self.open[m])
+        mass = sum(s.weight * share for m in self.months for s, _days, share in self.open_in(m))
         self.rate = total / mass if mass else 0.0
+
+    def open_in(self, month: date) -> list[tuple[Span, tuple[date, date] | None, float]]:
+        """The spans open at some day of the month, with the days their liaison can have visited
+        (computed per month, not kept for all 24: millions of tuples at city scale)."""
+        return [(s, self._days(s, month), self._share(s, month)) for s in self.spans if overlaps(s, month)]
 
     def _days(self, span: Span, month: date) -> tuple[date, date] | None:
         """The days of `month` the span's liaison can have visited: linked, in the window, before as_of."""
@@ -168,11 +169,11 @@ class VisitPlanner:
         days = self._days(span, month)
         return 0.0 if days is None else ((days[1] - days[0]).days + 1) / (month_end(month).day)
 
-    def month(self, month: date) -> list[dict[str, Any]]:
+    def month(self, month: date, spans: list[tuple[Span, tuple[date, date] | None, float]]) -> list[dict[str, Any]]:
         """The month's visits (as planned rows, in time order)."""
         rng = self.rng
         planned: list[dict[str, Any]] = []
-        for span, days, share in self.open[month]:
+        for span, days, share in spans:
             if days is None:
                 continue
             x = self.rate * span.weight * share
@@ -262,11 +263,12 @@ def seed_visits(writer: Writer, *, registry: RegistryPlanner, people: People, li
     started = writer._phase("visits", total)
     n = dict.fromkeys(("visits", "visit_participants", "contacts", "coverage_cells"), 0)
     for month in planner.months:
-        planned = planner.month(month)
+        spans = planner.open_in(month)
+        planned = planner.month(month, spans)
         counted: dict[int, int] = defaultdict(int)
         month_totals: dict[int, list[int]] = {}
         cells: dict[tuple[int, int], list[Any]] = {}
-        for span, _days, _share in planner.open[month]:
+        for span, _days, _share in spans:
             cells.setdefault((span.liaison, span.enterprise), [None, 0])
         for start in range(0, len(planned), BATCH):
             chunk = planned[start : start + BATCH]
