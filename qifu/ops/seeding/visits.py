@@ -151,6 +151,10 @@ class VisitPlanner:
             self.by_enterprise[span.enterprise].append(span)
         mass = sum(s.weight * share for m in self.months for s, _days, share in self.open_in(m))
         self.rate = total / mass if mass else 0.0
+        # Systematic sampling: a running sum of the expected visits, one visit per integer crossed,
+        # spans in a shuffled order each month. Each link gets the floor or the ceiling of its
+        # expectation, and the total is exactly `total` (the start lies well inside [0, 1)).
+        self.carry = 0.25 + 0.5 * self.rng.random()
 
     def open_in(self, month: date) -> list[tuple[Span, tuple[date, date] | None, float]]:
         """The spans open at some day of the month, with the days their liaison can have visited
@@ -173,16 +177,19 @@ class VisitPlanner:
         """The month's visits (as planned rows, in time order)."""
         rng = self.rng
         planned: list[dict[str, Any]] = []
-        for span, days, share in spans:
-            if days is None:
-                continue
+        order = [(span, days, share) for span, days, share in spans if days is not None]
+        rng.shuffle(order)
+        carry = self.carry
+        for span, days, share in order:
             x = self.rate * span.weight * share
-            k = int(x) + (1 if rng.random() < x - int(x) else 0)
+            k = int(carry + x) - int(carry)
+            carry += x
             for _ in range(k):
                 day = days[0] + timedelta(days=rng.randint(0, (days[1] - days[0]).days))
                 minute = rng.randint(8 * 60 + 30, 17 * 60)
                 at = datetime.combine(day, time(minute // 60, minute % 60), tzinfo=CST).astimezone(UTC)
                 planned.append({"span": span, "day": day, "at": at})
+        self.carry = carry - int(carry)
         planned.sort(key=lambda p: (p["at"], p["span"].enterprise))
         return planned
 
