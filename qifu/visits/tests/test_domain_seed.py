@@ -61,3 +61,30 @@ def test_seeded_visits_follow_the_rules_and_the_rollups_match() -> None:
     out = StringIO()
     call_command("stats", json=True, stdout=out)
     assert json.loads(out.getvalue())["visits"] == len(visits)
+
+
+def _visits_digest() -> list[tuple[object, ...]]:
+    return list(
+        m.Visit.objects.order_by("visited_at", "enterprise__uscc").values_list(
+            "enterprise__uscc",
+            "author__username",
+            "visited_at",
+            "kind",
+            "joint",
+            "requested",
+            "over_budget",
+            "feedback",
+        )
+    )
+
+
+def test_seeded_visits_are_deterministic() -> None:
+    from django.db import transaction
+
+    with transaction.atomic():
+        call_command("seed", scale="small", seed=3, as_of=AS_OF, no_progress=True, stdout=StringIO())
+        first = _visits_digest()
+        transaction.set_rollback(True)
+    call_command("seed", scale="small", seed=3, as_of=AS_OF, no_progress=True, stdout=StringIO())
+    assert _visits_digest() == first
+    assert len(first) == SCALES["small"].visits
