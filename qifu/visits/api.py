@@ -156,7 +156,7 @@ def get_coverage(
     return {
         "month": when.strftime("%Y-%m"),
         "by": by,
-        "total": coverage_row(sel.coverage_total(actor=actor, month=when)),
+        "total": coverage_row(sel.coverage_sum(rows)),
         "items": [coverage_row(r) for r in rows],
         "count": len(rows),
     }

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from qifu.access.actor import Actor
 from qifu.access.scopes import scope_enterprises, scope_visits
@@ -24,7 +25,6 @@ from qifu.accounts.roles import LIAISON_ROLES, STAFF_ROLES, Role
 from qifu.core.errors import NotFound
 from qifu.enterprises.models import Enterprise
 from qifu.enterprises.validators import normalize_uscc
-from qifu.reference.models import Department
 from qifu.visits.contacts import BudgetStatus, budget_status
 from qifu.visits.coverage import coverage_ensure, links_in_month, month_bounds, month_start
 from qifu.visits.models import (
@@ -294,21 +294,27 @@ def coverage_by_department(*, actor: Actor, month: date) -> list[CoverageRow]:
     coverage_ensure(month)
     sums = (
         _coverage_scope(actor, month)
-        .values("department_id")
+        .values("department_id", "department__name")
         .annotate(linked=Sum("linked"), visited=Sum("visited"))
         .order_by("department_id")
     )
-    names = dict(Department.objects.values_list("pk", "name"))
     return [
         CoverageRow(
             key=s["department_id"],
-            name=names.get(s["department_id"], "") if s["department_id"] else "人大代表及其他",
-            department=names.get(s["department_id"], "") if s["department_id"] else "",
+            name=s["department__name"] if s["department_id"] else gettext("人大代表及其他"),
+            department=s["department__name"] or "",
             linked=int(s["linked"] or 0),
             visited=int(s["visited"] or 0),
         )
         for s in sums
     ]
+
+
+def coverage_sum(rows: list[CoverageRow]) -> CoverageRow:
+    """The total of a list of rows (the whole scope when the list is unfiltered)."""
+    return CoverageRow(
+        key=None, name="", department="", linked=sum(r.linked for r in rows), visited=sum(r.visited for r in rows)
+    )
 
 
 def coverage_total(*, actor: Actor, month: date) -> CoverageRow:
