@@ -180,7 +180,11 @@ def plan_liaison(*, actor: Actor, liaison_id: int | None) -> User:
     one of their department's liaisons (a department head). Else NotFound."""
     target = actor.id if liaison_id is None else int(liaison_id)
     user = User.objects.filter(pk=target, role__in=LIAISON_ROLES).select_related("department").first()
-    if user is None:
+    return _plan_readable(actor, user)
+
+
+def _plan_readable(actor: Actor, user: User | None) -> User:
+    if user is None or user.role not in LIAISON_ROLES:
         raise NotFound("liaison not found")
     if actor.is_zone_wide or user.pk == actor.id:
         return user
@@ -189,11 +193,21 @@ def plan_liaison(*, actor: Actor, liaison_id: int | None) -> User:
     raise NotFound("liaison not found")
 
 
-def visit_plan(*, actor: Actor, month: date, liaison_id: int | None = None, today: date | None = None) -> Plan:
+def visit_plan(
+    *,
+    actor: Actor,
+    month: date,
+    liaison_id: int | None = None,
+    liaison: User | None = None,
+    today: date | None = None,
+) -> Plan:
     """Each enterprise linked to the liaison at some time in the month: done (visited on a day the
     liaison was linked), due (not yet, the month is not over) or overdue (a past month, not
     visited). Two queries besides the liaison: the links with their enterprises, the visits."""
-    liaison = plan_liaison(actor=actor, liaison_id=liaison_id)
+    if liaison is not None:  # already loaded by the caller: checked here without a query
+        liaison = _plan_readable(actor, liaison)
+    else:
+        liaison = plan_liaison(actor=actor, liaison_id=liaison_id)
     month = month_start(month)
     today = today or timezone.localdate()
     # Plain values, not model rows: the plan shows the name and the USCC (full rows cost ~10 ms).

@@ -147,6 +147,11 @@ def test_plan_visibility(world: Cast) -> None:
     for user in (cast.liaison_b, cast.kjj_head, cast.ent_a, cast.jfj_handler):
         with pytest.raises(NotFound):
             visit_plan(actor=Actor.of(user), month=NOV, liaison_id=cast.liaison_a.pk)
+        with pytest.raises(NotFound):
+            visit_plan(actor=Actor.of(user), month=NOV, liaison=cast.liaison_a)  # a loaded user: same rule
+    assert visit_plan(actor=Actor.of(cast.desk), month=NOV, liaison=cast.liaison_a).rows
+    with pytest.raises(NotFound):
+        visit_plan(actor=Actor.of(cast.desk), month=NOV, liaison=cast.jfj_handler)  # not a liaison
 
 
 def test_plan_queries_are_bounded(world: Cast, django_assert_max_num_queries: Any) -> None:
