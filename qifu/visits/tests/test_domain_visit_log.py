@@ -186,10 +186,18 @@ def test_bad_problem_or_participant_writes_nothing(world: Cast) -> None:
 
 def test_department_problems_are_filed_by_the_linked_liaison(world: Cast) -> None:
     cast = world
-    visit = log(cast, who="kjj_handler", participant_ids=[cast.liaison_a.pk], problems=[{"text": "人才公寓不足"}])
+    visit = log(
+        cast,
+        who="kjj_handler",
+        participant_ids=[cast.liaison_a.pk],
+        problems=[{"text": "人才公寓不足"}],
+        suggestions="建议扩大人才公寓供给。",
+    )
     case = m.VisitCase.objects.get(visit=visit).case
     assert case.filed_by_id == cast.liaison_a.pk
     assert case.channel == Channel.VISIT
+    suggestion = Suggestion.objects.get(source="visit", source_id=visit.pk)
+    assert (suggestion.author_id, suggestion.enterprise_id) == (cast.kjj_handler.pk, cast.a.pk)
 
 
 def test_planned_visit_is_done(world: Cast) -> None:
