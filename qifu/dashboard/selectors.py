@@ -14,6 +14,7 @@ from qifu.linkage.models import TaskForce
 from qifu.linkage.selectors import my_enterprises
 from qifu.projects.models import Project
 from qifu.projects.selectors import ProjectFilters, project_list
+from qifu.visits.selectors import local_month, visit_plan
 
 SHORT_LIST = 8
 
@@ -39,6 +40,7 @@ class LiaisonHome:
     delayed_projects: list[Project]
     task_forces: list[TaskForce]
     cases: dict[str, int]  # open, overdue (cases of my enterprises)
+    visits: dict[str, int]  # this month's plan: done, due, overdue, total
 
 
 @dataclass(frozen=True)
@@ -98,8 +100,11 @@ def my_task_forces(*, actor: Actor) -> list[TaskForce]:
 
 
 def liaison_home(*, actor: Actor) -> LiaisonHome:
-    """A cadre's or deputy's to-do: my enterprises, my projects, the delayed ones, my task forces."""
+    """A cadre's or deputy's to-do: this month's visits, my enterprises, my projects, the delayed
+    ones, my task forces."""
+    plan = visit_plan(actor=actor, month=local_month(), liaison=actor.user)
     return LiaisonHome(
+        visits={**plan.counts, "total": len(plan.rows)},
         enterprises=my_enterprises(actor=actor).count(),
         projects=project_counts(actor=actor),
         delayed_projects=delayed_projects(actor=actor),

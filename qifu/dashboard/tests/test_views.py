@@ -50,6 +50,8 @@ def test_every_number_links_to_a_list_showing_that_number_case(cast, client, who
         target = _html(client.get(url))
         if url.startswith(reverse("enterprises:mine")):
             assert target.count('class="qf-enterprise-card"') == number, url
+        elif url.startswith(reverse("visits:plan")):
+            assert target.count('data-state="due"') == number, url
         else:
             found = LIST_TOTAL.search(target)
             assert found and int(found.group(1)) == number, (url, number)
@@ -66,6 +68,18 @@ def test_liaison_home_counts_and_lists(cast, client):
     assert stats["#taskforces"] == 1
     assert "甲电子新厂房" in html  # the delayed project, listed
     assert "甲电子专班" in html and "牵头" in html
+
+
+def test_liaison_home_shows_this_months_due_visits(cast, client):
+    # given a liaison with one linked enterprise not yet visited this month
+    client.force_login(cast.liaison_a)
+    # when
+    html = _html(client.get(reverse("dashboard:home")))
+    # then the first card is the visit still due, linked to the plan that lists it
+    assert dict(_stats(html))[reverse("visits:plan")] == 1
+    assert "本月已走访 0 / 挂钩 1 家" in html
+    plan = _html(client.get(reverse("visits:plan")))
+    assert plan.count('data-state="due"') == 1
 
 
 def test_desk_home_counts_unlinked_per_park(cast, client):
@@ -140,5 +154,7 @@ def test_home_query_count_is_small_and_constant_case(cast, client, who):
     with CaptureQueriesContext(connection) as after:
         client.get(reverse("dashboard:home"))
     assert len(after) == len(before)
-    # the enterprise: + its open requests (one query); the desk: five indexed case COUNTs
-    assert len(after) <= (11 if who in ("ent_a", "desk") else 10)
+    # the enterprise: + its open requests (one query); the desk: five indexed case COUNTs; the
+    # liaison: + this month's visit plan (its links and its visits, two queries)
+    budget = {"ent_a": 11, "desk": 11, "liaison_a": 12}
+    assert len(after) <= budget.get(who, 10)
