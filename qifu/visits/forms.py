@@ -112,6 +112,7 @@ class VisitForm(forms.Form):
         help_text=_("本月已达到企业的打扰额度：请写明为什么必须上门（如企业诉求需现场核实）。"),
     )
     plan = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    recheck_of = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -128,9 +129,21 @@ class VisitForm(forms.Form):
         self.problems_errors: list[str] = []  # the service's word on the problems as a whole
 
     @classmethod
-    def initial_now(cls) -> dict[str, Any]:
+    def initial_now(cls, query: "QueryDict | None" = None) -> dict[str, Any]:
+        """Now, and what a link asked for: `?kind=safety&recheck_of=<visit>` from a rectification's
+        登记复查走访 button."""
         now = timezone.localtime()
-        return {"visited_on": now.date(), "visited_time": now.time().replace(second=0, microsecond=0)}
+        initial: dict[str, Any] = {
+            "visited_on": now.date(),
+            "visited_time": now.time().replace(second=0, microsecond=0),
+        }
+        if query is not None:
+            kind, recheck = str(query.get("kind", "")), str(query.get("recheck_of", ""))
+            if kind in VisitKind.values:
+                initial["kind"] = kind
+            if recheck.isdigit():
+                initial["recheck_of"] = int(recheck)
+        return initial
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

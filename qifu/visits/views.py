@@ -82,14 +82,20 @@ def new_visit(request: HttpRequest, actor: Actor) -> HttpResponse:
     """记录走访: one post → `visit_log` (problems become cases, photos are cleaned) → the visit page."""
     enterprise = visit_enterprise(actor=actor, uscc=request.GET.get("enterprise") or request.POST.get("enterprise", ""))
     post = request.POST if request.method == "POST" else None
-    form = VisitForm(post, request.FILES or None, initial=VisitForm.initial_now())
+    form = VisitForm(post, request.FILES or None, initial=VisitForm.initial_now(request.GET))
     if post is not None and form.is_valid():
         try:
-            visit = _log(actor, enterprise, form, plan_for(actor=actor, plan_id=form.cleaned_data.get("plan")))
+            recheck = form.cleaned_data.get("recheck_of")
+            recheck_of = visit_get(actor=actor, visit_id=recheck) if recheck else None
+            visit = _log(
+                actor, enterprise, form, plan_for(actor=actor, plan_id=form.cleaned_data.get("plan")), recheck_of
+            )
         except QifuError as exc:
             form.add_service_error(exc)
         else:
             messages.success(request, _("走访已记录。"))
+            if visit.kind == VisitKind.SAFETY:  # straight on to the checklist of this safety visit
+                return redirect("safety:check", visit_id=visit.pk)
             return redirect(reverse("visits:detail", args=[visit.pk]) + "?saved=1")
     chosen = staff_by_ids(actor=actor, ids=IdsField().to_python(request.POST.getlist("participants")))
     context = {
@@ -104,7 +110,9 @@ def new_visit(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(request, "visits/new.html", context, status=422 if post is not None else 200)
 
 
-def _log(actor: Actor, enterprise: Enterprise, form: VisitForm, planned: PlannedVisit | None) -> Visit:
+def _log(
+    actor: Actor, enterprise: Enterprise, form: VisitForm, planned: PlannedVisit | None, recheck_of: Visit | None
+) -> Visit:
     d = form.cleaned_data
     return services.visit_log(
         actor=actor,
@@ -121,6 +129,7 @@ def _log(actor: Actor, enterprise: Enterprise, form: VisitForm, planned: Planned
         photos=form.uploads(),
         reason=d.get("reason", ""),
         planned=planned,
+        recheck_of=recheck_of,
     )
 
 

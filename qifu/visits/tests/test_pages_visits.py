@@ -215,6 +215,28 @@ def test_a_liaison_logs_a_visit_with_a_problem_and_a_photo(cast):
     assert f'data-qf-draft-done="qf-visit-draft:{cast.liaison_a.pk}:{cast.a.uscc}"' in html
 
 
+def test_a_safety_recheck_comes_prefilled_and_goes_on_to_the_checklist(cast):
+    # given a safety visit whose hazards are to be re-checked (the rectification's 登记复查走访 link)
+    first = _log(cast, kind="safety")
+    link = f"{NEW}?enterprise={cast.a.uscc}&kind=safety&recheck_of={first.pk}"
+    html = _html(_client(cast, "liaison_a").get(link))
+    assert f'name="recheck_of" value="{first.pk}"' in html and "复查走访" in html
+    assert '<option value="safety" selected>' in html
+    # when the re-check is saved
+    response = _post(cast, kind="safety", recheck_of=str(first.pk))
+    # then it points at the first visit, and the liaison lands on its checklist
+    again = Visit.objects.exclude(pk=first.pk).get()
+    assert again.recheck_of_id == first.pk
+    assert response["Location"] == reverse("safety:check", args=[again.pk])
+
+
+def test_a_recheck_of_another_enterprises_visit_is_refused(cast):
+    other = _log(cast, who="liaison_b", enterprise=cast.b, kind="safety")
+    response = _post(cast, kind="safety", recheck_of=str(other.pk))
+    assert response.status_code in (404, 422)
+    assert Visit.objects.count() == 1
+
+
 def test_future_visit_is_refused_with_nothing_written(cast):
     response = _post(cast, visited_on="2026-11-21")
     assert response.status_code == 422
