@@ -141,24 +141,31 @@ def get_plan(request: HttpRequest, month: Query[MonthIn], liaison: str = "") -> 
 
 @router.get("/coverage", response={200: CoverageOut, **errors()}, summary="走访覆盖率 per liaison or department")
 def get_coverage(
-    request: HttpRequest, month: Query[MonthIn], by: Literal["liaison", "department"] = "liaison"
+    request: HttpRequest,
+    month: Query[MonthIn],
+    page: Query[PageIn],
+    by: Literal["liaison", "department"] = "liaison",
 ) -> dict[str, Any]:
     """Visited linked enterprises ÷ linked enterprises in the month; a visit counts for the liaison
     linked on the visit date. Desk and leaders: everyone; department staff: their department; a
-    liaison: themselves; others: empty."""
+    liaison: themselves; others: empty. Liaisons are paged (limit/offset; a city has thousands);
+    `total` is always the whole scope's."""
     actor = actor_of(request)
     when = month.value()
-    rows = (
-        sel.coverage_by_liaison(actor=actor, month=when)
-        if by == "liaison"
-        else sel.coverage_by_department(actor=actor, month=when)
-    )
+    total = sel.coverage_total(actor=actor, month=when)
+    if by == "liaison":
+        totals = sel.coverage_liaison_totals(actor=actor, month=when)
+        listed = page_of(totals, count_from=totals.order_by(), page=page)
+        rows, count = [sel.coverage_row(t) for t in listed["items"]], listed["count"]
+    else:
+        rows = sel.coverage_by_department(actor=actor, month=when)
+        count = len(rows)
     return {
         "month": when.strftime("%Y-%m"),
         "by": by,
-        "total": coverage_row(sel.coverage_sum(rows)),
+        "total": coverage_row(total),
         "items": [coverage_row(r) for r in rows],
-        "count": len(rows),
+        "count": count,
     }
 
 

@@ -284,23 +284,42 @@ def _coverage_scope(actor: Actor, month: date) -> QuerySet[CoverageTotal]:
     return qs.none()
 
 
-def coverage_by_liaison(*, actor: Actor, month: date, department_id: int | None = None) -> list[CoverageRow]:
-    """One row per liaison: linked enterprises and visited ones in the month (rollup)."""
+def coverage_liaison_totals(*, actor: Actor, month: date, department_id: int | None = None) -> QuerySet[CoverageTotal]:
+    """The liaisons' rollup rows, to page through (a city has 5,000 liaisons): each with the
+    liaison's name and department, nothing more of them."""
     coverage_ensure(month)
     qs = _coverage_scope(actor, month)
     if department_id:
         qs = qs.filter(department_id=department_id)
-    rows = qs.select_related("liaison", "department").order_by("department__code", "liaison__username")
-    return [
-        CoverageRow(
-            key=t.liaison_id,
-            name=t.liaison.name,
-            department=t.department.name if t.department else "",
-            linked=t.linked,
-            visited=t.visited,
+    return (
+        qs.select_related("liaison", "department")
+        .only(
+            "liaison_id",
+            "department_id",
+            "linked",
+            "visited",
+            "liaison__username",
+            "liaison__display_name",
+            "department__name",
+            "department__code",
         )
-        for t in rows
-    ]
+        .order_by("department__code", "liaison__username", "id")
+    )
+
+
+def coverage_row(total: CoverageTotal) -> CoverageRow:
+    return CoverageRow(
+        key=total.liaison_id,
+        name=total.liaison.name,
+        department=total.department.name if total.department else "",
+        linked=total.linked,
+        visited=total.visited,
+    )
+
+
+def coverage_by_liaison(*, actor: Actor, month: date, department_id: int | None = None) -> list[CoverageRow]:
+    """One row per liaison: linked enterprises and visited ones in the month (rollup)."""
+    return [coverage_row(t) for t in coverage_liaison_totals(actor=actor, month=month, department_id=department_id)]
 
 
 def coverage_by_department(*, actor: Actor, month: date) -> list[CoverageRow]:

@@ -21,7 +21,7 @@ from qifu.access.web import business_view, desk_view, role_view, staff_view
 from qifu.cases.models import Urgency
 from qifu.core.errors import PermissionDenied, QifuError, RuleViolation
 from qifu.core.excel import XLSX_CONTENT_TYPE
-from qifu.core.web import paginate_capped, render_page
+from qifu.core.web import paginate, paginate_capped, render_page
 from qifu.enterprises.models import Enterprise
 from qifu.enterprises.selectors import enterprise_get
 from qifu.files.web import file_response
@@ -37,7 +37,13 @@ from qifu.visits.forms import (
     visit_filters,
 )
 from qifu.visits.models import PlannedVisit, Visit, VisitKind
-from qifu.visits.selectors import coverage_by_department, coverage_by_liaison, coverage_total, visit_plan
+from qifu.visits.selectors import (
+    coverage_by_department,
+    coverage_liaison_totals,
+    coverage_row,
+    coverage_total,
+    visit_plan,
+)
 from qifu.visits.selectors_pages import (
     coverage_access,
     departments,
@@ -62,6 +68,9 @@ from qifu.visits.selectors_pages import may_log_visits as _may_log
 
 enterprise_view = role_view(lambda a: a.is_enterprise)
 log_view = role_view(_may_log)
+
+
+LIAISONS_PER_PAGE = 50
 
 
 def _int(value: str | None) -> int:
@@ -227,7 +236,14 @@ def coverage(request: HttpRequest, actor: Actor) -> HttpResponse:
     coverage_access(actor)
     month = month_parse(request.GET.get("month"))
     by_department = coverage_by_department(actor=actor, month=month.first)
-    by_liaison = coverage_by_liaison(actor=actor, month=month.first)
+    department = _int(request.GET.get("department")) or None
+    # the liaisons a page at a time, optionally of one department: a city has 5,000 of them
+    page = paginate(
+        request,
+        coverage_liaison_totals(actor=actor, month=month.first, department_id=department),
+        per_page=LIAISONS_PER_PAGE,
+    )
+    by_liaison = [coverage_row(t) for t in page.object_list]
     rows, by = (by_department, "department") if len(by_department) > 1 else (by_liaison[:40], "liaison")
     chart = {
         "by": by,
@@ -237,7 +253,15 @@ def coverage(request: HttpRequest, actor: Actor) -> HttpResponse:
         "series": _("走访覆盖率"),
     }
     total = coverage_total(actor=actor, month=month.first)
-    context = {"month": month, "by_department": by_department, "by_liaison": by_liaison, "chart": chart, "total": total}
+    context = {
+        "month": month,
+        "by_department": by_department,
+        "by_liaison": by_liaison,
+        "page": page,
+        "department": department,
+        "chart": chart,
+        "total": total,
+    }
     return render(request, "visits/coverage.html", context)
 
 

@@ -166,6 +166,11 @@ def test_plan_and_coverage(world: Cast, api_as: Api) -> None:
     assert api_as(cast.ent_a).get("/api/v1/visits/plan").status_code == 404
     cov = api_as(cast.desk).get("/api/v1/visits/coverage", {"month": "2026-11"}).json()
     assert (cov["total"]["linked"], cov["total"]["visited"], cov["count"]) == (3, 1, 3)
+    # liaisons come a page at a time; the count and the total stay the whole scope's
+    paged = api_as(cast.desk).get("/api/v1/visits/coverage", {"month": "2026-11", "limit": 2, "offset": 2}).json()
+    assert (len(paged["items"]), paged["count"], paged["total"]["linked"]) == (1, 3, 3)
+    first = api_as(cast.desk).get("/api/v1/visits/coverage", {"month": "2026-11", "limit": 2}).json()
+    assert {r["key"] for r in first["items"]} | {paged["items"][0]["key"]} == {r["key"] for r in cov["items"]}
     by_dept = api_as(cast.desk).get("/api/v1/visits/coverage", {"month": "2026-11", "by": "department"}).json()
     assert sum(r["linked"] for r in by_dept["items"]) == 3
     mine = api_as(cast.liaison_a).get("/api/v1/visits/coverage", {"month": "2026-11"}).json()

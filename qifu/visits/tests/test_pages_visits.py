@@ -497,6 +497,22 @@ def test_coverage_of_the_desk_lists_every_liaison(cast):
     assert "挂钩干部甲的走访计划" in _html(_client(cast, "desk").get(link.replace("&amp;", "&")))
 
 
+def test_coverage_pages_the_liaisons_and_filters_by_department(cast, monkeypatch):
+    from qifu.visits import views
+
+    monkeypatch.setattr(views, "LIAISONS_PER_PAGE", 2)
+    desk = _client(cast, "desk")
+    url = reverse("visits:coverage") + "?month=2026-11"
+    first, second = _html(desk.get(url)), _html(desk.get(url + "&page=2"))
+    names = ("挂钩干部甲", "挂钩干部乙", "人大代表丙")
+    shown = [sum(name in html.split('id="by-liaison"')[1] for name in names) for html in (first, second)]
+    assert shown == [2, 1] and "第 1 / 2 页" in first
+    # the department filter keeps the liaisons of that department only
+    jfj = cast.liaison_a.department_id
+    only = _html(desk.get(url + f"&department={jfj}")).split('id="by-liaison"')[1]
+    assert "挂钩干部甲" in only and "人大代表丙" not in only
+
+
 # --- the desk: most contacted, merge --------------------------------------------------------------
 
 
