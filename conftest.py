@@ -23,15 +23,15 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, BrowserContext, Page, Response, ViewportSize
 
 CHROMIUM = Path("/usr/bin/chromium")
 # The flags the machine's own probe uses: without the background-networking ones Chromium keeps
@@ -47,6 +47,8 @@ CHROMIUM_ARGS = [
 DEMO_PASSWORD = "Bt-Demo!2026-smoke"
 SERVER_START_SECONDS = 60
 SEED_SECONDS = 900
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1366, "height": 900}
 
 _BROWSER_FIXTURES = {"browser", "page", "demo_server"}
 _MODE = pytest.StashKey[str]()  # "run", "skip" or "fail"
@@ -205,11 +207,18 @@ def browser() -> Iterator[Browser]:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+def _new_context(browser: Browser, size: ViewportSize, **options: Any) -> BrowserContext:
+    """A browser context as a user in Kunshan sees it (zh-CN, Asia/Shanghai), 15 s to wait for anything;
+    `options` go on to `browser.new_context` (geolocation, permissions, …)."""
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport=size, **options)
+    context.set_default_timeout(15_000)
+    return context
+
+
 @pytest.fixture
 def page(browser: Browser, request: pytest.FixtureRequest, results_dir: Path) -> Iterator[Page]:
     """A fresh browser context per test, as a user in Kunshan sees it; a screenshot when it fails."""
-    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1366, "height": 900})
-    context.set_default_timeout(15_000)
+    context = _new_context(browser, DESKTOP)
     tab = context.new_page()
     yield tab
     call = request.node.stash.get(_REPORTS, {}).get("call")
@@ -309,3 +318,49 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory, results_dir: Path) -> 
             server.kill()
             server.wait()
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+class SignIn(Protocol):
+    """The `sign_in` fixture's factory: a page in a browser context of its own (own cookies and
+    storage; `page.context` to reach it), signed in to the demo server as `username`."""
+
+    def __call__(self, username: str, size: ViewportSize = ..., **options: Any) -> Page: ...
+
+
+@pytest.fixture
+def sign_in(browser: Browser, demo_server: DemoServer) -> Iterator[SignIn]:
+    """`sign_in(username, size=DESKTOP, **options) -> Page`: one person per call, each in a context of
+    its own opened with `options` (e.g. geolocation=..., permissions=[...]); all closed at teardown."""
+    opened: list[BrowserContext] = []
+
+    def open_as(username: str, size: ViewportSize = DESKTOP, **options: Any) -> Page:
+        context = _new_context(browser, size, **options)
+        opened.append(context)
+        tab = context.new_page()
+        tab.goto(f"{demo_server.url}/accounts/login/")
+        tab.fill("input[name=username]", username)
+        tab.fill("input[type=password]", demo_server.password)
+        tab.click("button[type=submit]")
+        tab.wait_for_url(f"{demo_server.url}/")
+        return tab
+
+    yield open_as
+    for context in opened:
+        context.close()
+
+
+def watch_errors(
+    page: Page, errors: list[str], *, console: bool = True, expected: Callable[[Response], bool] | None = None
+) -> None:
+    """Append to `errors` what goes wrong on `page`: script errors, console errors (unless
+    `console=False`) and responses with status >= 400, except the favicon and `expected` ones."""
+
+    def on_response(response: Response) -> None:
+        if response.status < 400 or "favicon" in response.url or (expected is not None and expected(response)):
+            return
+        errors.append(f"{response.status} {response.url}")
+
+    page.on("pageerror", lambda exc: errors.append(f"js: {exc}"))
+    if console:
+        page.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None)
+    page.on("response", on_response)

@@ -9,52 +9,16 @@ then count the case. Runs against the seeded demo server (root conftest: `demo_s
 """
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
+from playwright.sync_api import Page, expect
 
-from conftest import DemoServer
+from conftest import PHONE, DemoServer, SignIn, watch_errors
 
 pytestmark = pytest.mark.browser
 
-PHONE: ViewportSize = {"width": 390, "height": 844}
-DESKTOP: ViewportSize = {"width": 1366, "height": 900}
 LIVE_MS = 6_000  # the poll runs every 3 s: a change shows within two rounds
-
-
-@pytest.fixture
-def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
-    opened: list[BrowserContext] = []
-    yield opened
-    for context in opened:
-        context.close()
-
-
-def _person(
-    browser: Browser, contexts: list[BrowserContext], server: DemoServer, username: str, size: ViewportSize
-) -> Page:
-    """A browser context of its own (own cookies), signed in as `username`."""
-    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport=size)
-    context.set_default_timeout(15_000)
-    contexts.append(context)
-    page = context.new_page()
-    page.goto(f"{server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[type=password]", server.password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server.url}/")
-    return page
-
-
-def _watch(page: Page, errors: list[str]) -> None:
-    page.on("pageerror", lambda exc: errors.append(f"js: {exc}"))
-    page.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None)
-    page.on(
-        "response",
-        lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 and "favicon" not in r.url else None,
-    )
 
 
 def _valid_ratings(page: Page, server: DemoServer, department: str) -> int | None:
@@ -69,14 +33,14 @@ def _valid_ratings(page: Page, server: DemoServer, department: str) -> int | Non
 
 
 def test_a_request_from_filing_to_rating_shows_live_on_the_enterprise_page(
-    browser: Browser, contexts: list[BrowserContext], demo_server: DemoServer, results_dir: Path
+    sign_in: SignIn, demo_server: DemoServer, results_dir: Path
 ) -> None:
     errors: list[str] = []
-    ent = _person(browser, contexts, demo_server, "ent", PHONE)
-    desk = _person(browser, contexts, demo_server, "desk", DESKTOP)
-    handler = _person(browser, contexts, demo_server, "jfj_handler", DESKTOP)
+    ent = sign_in("ent", PHONE)
+    desk = sign_in("desk")
+    handler = sign_in("jfj_handler")
     for page in (ent, desk, handler):
-        _watch(page, errors)
+        watch_errors(page, errors)
     rated_before = _valid_ratings(desk, demo_server, "经济发展局")
 
     # given the enterprise files a request from its phone: 提诉求 in the bottom bar

@@ -2,56 +2,22 @@
 first, so exactly one wins and the other is refused with a stable code; nothing is half-written.
 Filing under concurrency keeps numbers unique and gap-free."""
 
-import os
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.db import connection
 
 from qifu.access.actor import Actor
 from qifu.cases.models import Case, CaseEvent
 from qifu.cases.services import CaseData, case_act, case_file
 from qifu.cases.tests.conftest import drive
-from qifu.core.errors import QifuError
+from qifu.core.testing import race
 
-pytestmark = [
-    pytest.mark.skipif(
-        not os.environ.get("QIFU_DATABASE_URL", "").startswith("postgres"),
-        reason="real row locks need PostgreSQL (CI runs it); SQLite serialises whole write transactions",
-    ),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
-
-def _race(*calls: Callable[[], Any]) -> list[str]:
-    """Run the calls in threads released together; each answers 'ok' or its error code."""
-    barrier = threading.Barrier(len(calls))
-    results: list[str] = [""] * len(calls)
-
-    def run(i: int, call: Callable[[], Any]) -> None:
-        barrier.wait()
-        try:
-            call()
-            results[i] = "ok"
-        except QifuError as exc:
-            results[i] = exc.code
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
+# Real row locks need PostgreSQL (CI runs it): SQLite serialises whole write transactions.
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_handler_and_head_sign_at_once_one_wins(cast) -> None:
     case = drive(cast, "dispatched")
     handler, head = Actor.of(cast.jfj_handler), Actor.of(cast.jfj_head)
-    results = _race(
+    results = race(
         lambda: case_act(actor=handler, case_id=case.pk, action="sign"),
         lambda: case_act(actor=head, case_id=case.pk, action="sign"),
     )
@@ -61,7 +27,7 @@ def test_handler_and_head_sign_at_once_one_wins(cast) -> None:
 
 def test_withdraw_and_accept_at_once(cast) -> None:
     case = drive(cast, "submitted")
-    results = _race(
+    results = race(
         lambda: case_act(actor=Actor.of(cast.ent_a), case_id=case.pk, action="withdraw"),
         lambda: case_act(actor=Actor.of(cast.desk), case_id=case.pk, action="accept"),
     )
@@ -74,7 +40,7 @@ def test_withdraw_and_accept_at_once(cast) -> None:
 
 def test_twenty_filings_at_once_get_unique_gap_free_numbers(cast) -> None:
     ent = Actor.of(cast.ent_a)
-    results = _race(
+    results = race(
         *[(lambda n=n: case_file(actor=ent, enterprise=cast.a, data=CaseData(text=f"并发{n}"))) for n in range(20)]
     )
     assert results == ["ok"] * 20

@@ -3,38 +3,14 @@ invited to, registers with two people and sees it confirmed; the desk opens the 
 and a held meeting with its agenda, decisions and the minutes download. No page scrolls sideways.
 Runs against the seeded demo server (root conftest: `demo_server`, `browser`)."""
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
+from playwright.sync_api import Page, expect
 
-from conftest import DemoServer
+from conftest import PHONE, DemoServer, SignIn
 
 pytestmark = pytest.mark.browser
-
-PHONE: ViewportSize = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
-    opened: list[BrowserContext] = []
-    yield opened
-    for context in opened:
-        context.close()
-
-
-def _person(browser: Browser, contexts: list[BrowserContext], server: DemoServer, username: str) -> Page:
-    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport=PHONE)
-    context.set_default_timeout(15_000)
-    contexts.append(context)
-    page = context.new_page()
-    page.goto(f"{server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[type=password]", server.password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server.url}/")
-    return page
 
 
 def _no_sideways_scroll(page: Page) -> None:
@@ -43,9 +19,9 @@ def _no_sideways_scroll(page: Page) -> None:
 
 
 def test_salon_registration_and_meetings_on_a_phone(
-    browser: Browser, contexts: list[BrowserContext], demo_server: DemoServer, results_dir: Path
+    sign_in: SignIn, demo_server: DemoServer, results_dir: Path
 ) -> None:
-    ent = _person(browser, contexts, demo_server, "ent")
+    ent = sign_in("ent", PHONE)
     ent.goto(f"{demo_server.url}/meetings/events/")
     _no_sideways_scroll(ent)
     ent.locator("#event-table a").first.click()
@@ -59,7 +35,7 @@ def test_salon_registration_and_meetings_on_a_phone(
     ent.goto(f"{demo_server.url}/meetings/?when=all")
     _no_sideways_scroll(ent)
 
-    desk = _person(browser, contexts, demo_server, "desk")
+    desk = sign_in("desk", PHONE)
     desk.goto(f"{demo_server.url}/meetings/?when=past")
     _no_sideways_scroll(desk)
     desk.locator("#meeting-table a").first.click()

@@ -5,51 +5,16 @@ site's CSP, with no script error and no horizontal scrolling at 390 px. Runs aga
 server (root conftest); screenshots go to test-results/.
 """
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
+from playwright.sync_api import Page, expect
 
-from conftest import DemoServer
+from conftest import PHONE, DemoServer, SignIn, watch_errors
 
 pytestmark = pytest.mark.browser
 
-PHONE: ViewportSize = {"width": 390, "height": 844}
-DESKTOP: ViewportSize = {"width": 1366, "height": 900}
 TITLE = "建议园区食堂延长晚餐时间"
-
-
-@pytest.fixture
-def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
-    opened: list[BrowserContext] = []
-    yield opened
-    for context in opened:
-        context.close()
-
-
-def _person(
-    browser: Browser, contexts: list[BrowserContext], server: DemoServer, username: str, size: ViewportSize
-) -> Page:
-    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport=size)
-    context.set_default_timeout(15_000)
-    contexts.append(context)
-    page = context.new_page()
-    page.goto(f"{server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[type=password]", server.password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server.url}/")
-    return page
-
-
-def _watch(page: Page, errors: list[str]) -> None:
-    page.on("pageerror", lambda exc: errors.append(f"js: {exc}"))
-    page.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None)
-    page.on(
-        "response",
-        lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 and "favicon" not in r.url else None,
-    )
 
 
 def _fits(page: Page) -> bool:
@@ -57,15 +22,15 @@ def _fits(page: Page) -> bool:
 
 
 def test_a_suggestion_from_the_phone_to_the_answer_and_the_leaders_chart(
-    browser: Browser, contexts: list[BrowserContext], demo_server: DemoServer, results_dir: Path
+    sign_in: SignIn, demo_server: DemoServer, results_dir: Path
 ) -> None:
     errors: list[str] = []
-    ent = _person(browser, contexts, demo_server, "ent", PHONE)
-    desk = _person(browser, contexts, demo_server, "desk", DESKTOP)
-    handler = _person(browser, contexts, demo_server, "jfj_handler", DESKTOP)
-    leader = _person(browser, contexts, demo_server, "leader", PHONE)
+    ent = sign_in("ent", PHONE)
+    desk = sign_in("desk")
+    handler = sign_in("jfj_handler")
+    leader = sign_in("leader", PHONE)
     for page in (ent, desk, handler, leader):
-        _watch(page, errors)
+        watch_errors(page, errors)
 
     # the enterprise submits on its phone (through the bottom navigation's 建议)
     ent.locator(".qf-bottombar a", has_text="建议").click()

@@ -1,56 +1,23 @@
 """Two people answer one suggestion at the same moment: the row is locked first, so exactly one
 answer is written and the other is refused with `suggestion_already_answered`."""
 
-import os
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.db import connection
 
 from qifu.access.actor import Actor
 from qifu.audit.models import AuditEntry
-from qifu.core.errors import QifuError
+from qifu.core.testing import race
 from qifu.suggestions.models import Suggestion
 from qifu.suggestions.services import suggestion_answer, suggestion_assign
 from qifu.suggestions.tests.conftest import given
 
-pytestmark = [
-    pytest.mark.skipif(
-        not os.environ.get("QIFU_DATABASE_URL", "").startswith("postgres"),
-        reason="real row locks need PostgreSQL (CI runs it); SQLite serialises whole write transactions",
-    ),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
-
-def _race(*calls: Callable[[], Any]) -> list[str]:
-    barrier = threading.Barrier(len(calls))
-    results: list[str] = [""] * len(calls)
-
-    def run(i: int, call: Callable[[], Any]) -> None:
-        barrier.wait()
-        try:
-            call()
-            results[i] = "ok"
-        except QifuError as exc:
-            results[i] = exc.code
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
+# Real row locks need PostgreSQL (CI runs it): SQLite serialises whole write transactions.
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_handler_and_head_answer_at_once_one_wins(cast) -> None:
     s = given(cast, "assigned", department="JFJ")
     handler, head = Actor.of(cast.jfj_handler), Actor.of(cast.jfj_head)
-    results = _race(
+    results = race(
         lambda: suggestion_answer(actor=handler, suggestion=s.pk, answer="承办人答复"),
         lambda: suggestion_answer(actor=head, suggestion=s.pk, answer="负责人答复"),
     )
@@ -61,7 +28,7 @@ def test_handler_and_head_answer_at_once_one_wins(cast) -> None:
 
 def test_reassign_and_answer_at_once(cast) -> None:
     s = given(cast, "assigned", department="JFJ")
-    results = _race(
+    results = race(
         lambda: suggestion_assign(actor=Actor.of(cast.desk), suggestion=s.pk, department="KJJ"),
         lambda: suggestion_answer(actor=Actor.of(cast.jfj_handler), suggestion=s.pk, answer="已答复"),
     )

@@ -9,59 +9,23 @@ demo server (root conftest: `demo_server`, `browser`); screenshots go to test-re
 
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser, BrowserContext, FilePayload, Geolocation, Page, ViewportSize, expect
+from playwright.sync_api import FilePayload, Geolocation, Page, Response, expect
 
-from conftest import DemoServer
+from conftest import PHONE, DemoServer, SignIn, watch_errors
 
 pytestmark = pytest.mark.browser
 
-PHONE: ViewportSize = {"width": 390, "height": 844}
-DESKTOP: ViewportSize = {"width": 1366, "height": 900}
 SITE: Geolocation = {"latitude": 31.385, "longitude": 120.98, "accuracy": 20}
 PROBLEM = "厂区污水管网接入（浏览器测试）"
 
 
-@pytest.fixture
-def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
-    opened: list[BrowserContext] = []
-    yield opened
-    for context in opened:
-        context.close()
-
-
-def _person(
-    browser: Browser, contexts: list[BrowserContext], server: DemoServer, username: str, size: ViewportSize
-) -> tuple[BrowserContext, Page]:
-    """A browser context of its own (own cookies and storage), signed in as `username`."""
-    context = browser.new_context(
-        locale="zh-CN", timezone_id="Asia/Shanghai", viewport=size, geolocation=SITE, permissions=["geolocation"]
-    )
-    context.set_default_timeout(15_000)
-    contexts.append(context)
-    page = context.new_page()
-    page.goto(f"{server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[type=password]", server.password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server.url}/")
-    return context, page
-
-
-def _watch(page: Page, errors: list[str]) -> None:
-    page.on("pageerror", lambda exc: errors.append(f"js: {exc}"))
-    page.on(
-        "response",
-        lambda r: (
-            errors.append(f"{r.status} {r.url}")
-            if r.status >= 400 and "favicon" not in r.url and not (r.status == 422 and "/visits/new/" in r.url)
-            else None
-        ),
-    )
+def _refused_draft(response: Response) -> bool:
+    """The visit form answers 422 when a submission is refused: expected, not an error."""
+    return response.status == 422 and "/visits/new/" in response.url
 
 
 def _jpeg() -> bytes:
@@ -75,14 +39,16 @@ def _no_sideways_scroll(page: Page) -> None:
 
 
 def test_a_liaison_logs_a_visit_on_a_phone_the_desk_gets_the_case_the_enterprise_rates_it(
-    browser: Browser, contexts: list[BrowserContext], demo_server: DemoServer, results_dir: Path
+    sign_in: SignIn, demo_server: DemoServer, results_dir: Path
 ) -> None:
     errors: list[str] = []
-    ent_context, ent = _person(browser, contexts, demo_server, "ent", PHONE)
-    liaison_context, liaison = _person(browser, contexts, demo_server, "liaison", PHONE)
-    _desk_context, desk = _person(browser, contexts, demo_server, "desk", DESKTOP)
+    # every context is at the enterprise's site, with the location granted (the liaison checks in)
+    ent = sign_in("ent", PHONE, geolocation=SITE, permissions=["geolocation"])
+    liaison = sign_in("liaison", PHONE, geolocation=SITE, permissions=["geolocation"])
+    desk = sign_in("desk", geolocation=SITE, permissions=["geolocation"])
     for page in (ent, liaison, desk):
-        _watch(page, errors)
+        # no console errors here: the offline submission and a refused draft log them on purpose
+        watch_errors(page, errors, console=False, expected=_refused_draft)
     ent.goto(f"{demo_server.url}/visits/preferences/")
     name = ent.locator("#pref-enterprise").inner_text().strip()
     assert name
@@ -129,14 +95,14 @@ def test_a_liaison_logs_a_visit_on_a_phone_the_desk_gets_the_case_the_enterprise
     liaison.screenshot(path=results_dir / "visit-2-form-390.png", full_page=True)
 
     # a dropped connection: a clear message, nothing sent, the draft kept
-    liaison_context.set_offline(True)
+    liaison.context.set_offline(True)
     form.locator("button[type=submit]").click()
     expect(liaison.locator("[data-qf-offline]")).to_be_visible()
     assert "/visits/new/" in liaison.url
     draft = liaison.evaluate("Object.keys(localStorage).filter(k => k.startsWith('qf-visit-draft:')).length")
     assert draft == 1
     liaison.screenshot(path=results_dir / "visit-3-offline-390.png", full_page=True)
-    liaison_context.set_offline(False)
+    liaison.context.set_offline(False)
     expect(liaison.locator("[data-qf-offline]")).to_be_hidden()
 
     # then, back online, the visit is saved and its page shows the case and the photo
@@ -188,5 +154,4 @@ def test_a_liaison_logs_a_visit_on_a_phone_the_desk_gets_the_case_the_enterprise
     # and the liaison sees it on the visit page
     liaison.goto(visit_url)
     expect(liaison.locator("#feedback-value")).to_have_text("帮上了")
-    assert ent_context is not None
     assert errors == [], errors
