@@ -37,6 +37,7 @@ from qifu.core.errors import NotFound
 from qifu.enterprises.models import Enterprise
 from qifu.enterprises.validators import normalize_uscc
 from qifu.reference.models import Department
+from qifu.reference.selectors import department_by_id
 from qifu.workcal.calendar import WorkCalendar, zone_calendar
 
 S = CaseState
@@ -358,6 +359,9 @@ def filed_view(*, actor: Actor, filed: Filed) -> CaseView:
     its filing event exists yet, so no parts, requests or approvals are read, and the case row and
     event the service returned (with the enterprise, category and filer) are used as they are."""
     case, event = filed.case, filed.event
+    department = department_by_id(event.department_id) if event.department_id else None
+    if department is not None:
+        event.department = department
     if filed.files:
         with_files = CaseAttachment.objects.select_related("file")
         prefetch_related_objects([event], Prefetch("attachments", queryset=with_files))

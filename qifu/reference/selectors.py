@@ -33,6 +33,20 @@ def category_by_code(code: str) -> Category | None:
     return _categories[1].get(code)
 
 
+_departments: tuple[float, dict[int, Department]] | None = None
+
+
+def department_by_id(department_id: int) -> Department | None:
+    """A department from the same kind of per-process cache (a new case's timeline names the
+    filer's department without a query)."""
+    global _departments
+    now = time.monotonic()
+    if _departments is None or now - _departments[0] > CACHE_SECONDS:
+        _departments = (now, {d.pk: d for d in Department.objects.all()})
+    return _departments[1].get(department_id)
+
+
 def reference_cache_clear(**_: object) -> None:
-    global _categories
+    global _categories, _departments
     _categories = None
+    _departments = None
