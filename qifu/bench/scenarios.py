@@ -366,6 +366,13 @@ scenario(
     auth=Auth.TOKEN,
     description="走访覆盖率 by department for a month (API, read from the rollups) as the leader",
 )
+scenario(
+    "coverage_page",
+    paths=months_of("/visits/coverage/?month={}"),
+    auth=Auth.SESSION,
+    user="leader",
+    description="the coverage page (HTML: chart, departments, the first 50 liaisons) as the leader",
+)
 
 
 # --- Targets (PRODUCT.md §4: stated for the city scale, checked at every scale) ---------------

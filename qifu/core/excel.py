@@ -41,6 +41,9 @@ from qifu.core.errors import RuleViolation
 # sharedStrings.xml and the sheet XML come straight from the uploader.
 if not getattr(openpyxl, "DEFUSEDXML", False):  # pragma: no cover - an installation fault
     raise ImproperlyConfigured("defusedxml must be installed (and OPENPYXL_DEFUSEDXML not False)")
+# lxml (installed with python-docx) would replace defusedxml's fromstring: qifu/__init__.py turns it off
+if getattr(openpyxl, "LXML", False):  # pragma: no cover - an installation fault
+    raise ImproperlyConfigured("openpyxl must not parse with lxml (OPENPYXL_LXML=False, see qifu/__init__.py)")
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET_MAIN_TYPE = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
