@@ -1,3 +1,4 @@
+"""openpyxl's XML parser (security checklist IP-6 d)."""
 
 
 def test_openpyxl_parses_uploads_with_defusedxml_even_with_lxml_installed():
