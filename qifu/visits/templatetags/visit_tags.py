@@ -1,8 +1,10 @@
 """Template helpers of the visit pages and of the enterprise 360 page's visits card."""
 
+from functools import lru_cache
 from typing import Any
 
 from django import template
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext
 
 from qifu.access.actor import Actor
@@ -27,6 +29,30 @@ def latest_visits(context: dict[str, Any], enterprise: Any) -> list[Visit]:
     if not isinstance(user, User) or not getattr(enterprise, "pk", None):
         return []
     return enterprise_visits(actor=Actor.of(user), enterprise_id=enterprise.pk)
+
+
+_PLACEHOLDER_USCC = "0" * 18
+_PLACEHOLDER_ID = 999999999
+
+
+@lru_cache(maxsize=8)
+def _url_shapes(prefix: str) -> tuple[str, str]:
+    """The enterprise and visit page URLs with a placeholder, reversed once per script prefix: a
+    plan of sixty rows otherwise spends a fifth of its time in `{% url %}`."""
+    return (
+        reverse("enterprises:detail", args=[_PLACEHOLDER_USCC]),
+        reverse("visits:detail", args=[_PLACEHOLDER_ID]),
+    )
+
+
+@register.filter
+def enterprise_url(uscc: str) -> str:
+    return _url_shapes(get_script_prefix())[0].replace(_PLACEHOLDER_USCC, uscc)
+
+
+@register.filter
+def visit_url(visit_id: int) -> str:
+    return _url_shapes(get_script_prefix())[1].replace(str(_PLACEHOLDER_ID), str(int(visit_id)))
 
 
 @register.filter
