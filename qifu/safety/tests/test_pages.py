@@ -1,5 +1,6 @@
 """The safety pages: fill the checklist on a phone, the list with its filters, the rectification page."""
 
+import time_machine
 from django.test import Client
 
 from qifu.files.tests.samples import exe_bytes, png_bytes, upload
@@ -60,11 +61,15 @@ def test_a_routine_visit_has_no_checklist_to_fill(cast) -> None:
 
 def test_the_enterprise_sees_its_items_in_plain_chinese_and_reports_the_fix(cast) -> None:
     visit = given_visit(cast.a, cast.liaison_a)
-    given_check(visit, cast.liaison_a, fail={"S05": 5})
+    given_check(visit, cast.liaison_a, fail={"S05": 5}, now=at(2026, 11, 20))
     rect = Rectification.objects.get()
+    with time_machine.travel(at(2026, 11, 23), tick=False):  # before the five working days are up
+        listing = login(cast.ent_a).get("/safety/").content.decode()
+    assert "我的隐患整改" in listing and "请在11月27日前完成整改（还剩4个工作日）" in listing
+    with time_machine.travel(at(2026, 12, 1), tick=False):  # two working days late (signed in afresh)
+        late = login(cast.ent_a).get("/safety/").content.decode()
+    assert "已超过整改期限（11月27日）2个工作日" in late
     client = login(cast.ent_a)
-    listing = client.get("/safety/").content.decode()
-    assert "我的隐患整改" in listing and "完成整改" in listing
     detail = client.get(f"/safety/rectifications/{rect.pk}/").content.decode()
     assert "报告整改情况" in detail and "验收通过" not in detail
     response = client.post(f"/safety/rectifications/{rect.pk}/act/", {"action": "submit", "note": "已更换"})
