@@ -62,7 +62,7 @@ $(STAMP): pyproject.toml
 	  echo "make: $(VENV) is not Python 3.11; recreating it"; rm -rf $(VENV); fi
 	@[ -x $(BIN)/pip ] || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
 	@touch $@
 
 messages: $(MO_FILES)

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "qifu.safety",
     "qifu.suggestions",
     "qifu.meetings",
+    "qifu.servicelists",
+    "qifu.policies",
     "qifu.access",
     "qifu.assessment",
     "qifu.dashboard",

@@ -4,7 +4,7 @@ import time
 
 from django.db.models import Prefetch, QuerySet
 
-from qifu.reference.models import Category, Department
+from qifu.reference.models import Category, Code, Department, ServiceList
 
 
 def department_list() -> QuerySet[Department]:
@@ -44,6 +44,20 @@ def department_by_id(department_id: int) -> Department | None:
     if _departments is None or now - _departments[0] > CACHE_SECONDS:
         _departments = (now, {d.pk: d for d in Department.objects.all()})
     return _departments[1].get(department_id)
+
+
+def service_list_codes() -> tuple[str, ...]:
+    """The four service lists' codes (taxonomy.yaml), in display order."""
+    return tuple(ServiceList.objects.order_by("sort", "code").values_list("code", flat=True))
+
+
+def service_list_names() -> dict[str, str]:
+    return dict(ServiceList.objects.order_by("sort", "code").values_list("code", "name"))
+
+
+def policy_categories() -> dict[str, str]:
+    """{code: Chinese name} of the policy categories (taxonomy.yaml `policy_categories`)."""
+    return dict(Code.objects.filter(kind=Code.Kind.POLICY_CATEGORY).order_by("sort", "code").values_list("code", "name"))
 
 
 def reference_cache_clear(**_: object) -> None:
