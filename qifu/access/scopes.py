@@ -10,6 +10,8 @@
 Selectors must start here; `<entity>_get` answers NotFound for objects outside the scope.
 """
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Q, QuerySet
 
 from qifu.access.actor import Actor
@@ -20,6 +22,9 @@ from qifu.enterprises.models import Enterprise
 from qifu.linkage.models import Linkage, TaskForce, TaskForceMember
 from qifu.projects.models import Milestone, Project
 from qifu.visits.models import Visit, VisitParticipant
+
+if TYPE_CHECKING:
+    from qifu.policies.models import Policy
 
 
 def _task_force_enterprise_ids(actor: Actor) -> "QuerySet[TaskForceMember, int]":
@@ -153,3 +158,29 @@ def scope_visits(actor: Actor) -> QuerySet[Visit]:
     # sides through their indexes (MULTI-INDEX OR) instead of scanning every visit.
     seen = Enterprise.objects.filter(enterprise_filter(actor)).values("id")
     return Visit.objects.filter(Q(enterprise_id__in=seen) | Q(pk__in=took_part))
+
+
+def scope_policies(actor: Actor) -> "QuerySet[Policy]":
+    """Policies (issue 5): published ones for every signed-in person of the zone; drafts and expired
+    ones too for the desk and leaders (zone-wide) and for the issuing department's staff; the
+    three admins none."""
+    from qifu.policies.models import Policy, PolicyStatus
+
+    if actor.is_admin:
+        return Policy.objects.none()
+    if actor.is_zone_wide:
+        return Policy.objects.all()
+    if actor.is_department and actor.department_id is not None:
+        return Policy.objects.filter(Q(status=PolicyStatus.PUBLISHED) | Q(department_id=actor.dept))
+    return Policy.objects.filter(status=PolicyStatus.PUBLISHED)
+
+
+def scope_policy_enterprises(actor: Actor, policy: "Policy") -> QuerySet[Enterprise]:
+    """Whose eligibility for POLICY the actor may see: the issuing department (and the desk and
+    leaders) every enterprise — they push the policy zone-wide; anyone else the enterprises they
+    already see."""
+    if actor.is_admin:
+        return Enterprise.objects.none()
+    if actor.is_zone_wide or (actor.is_department and actor.department_id == policy.department_id):
+        return Enterprise.objects.all()
+    return scope_enterprises(actor)

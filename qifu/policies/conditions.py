@@ -180,7 +180,8 @@ def _node(tree: Any, path: str, faults: list[tuple[str, str]], *, depth: int, co
     if groups:
         extra = sorted(set(tree) - {groups[0]})
         if len(groups) > 1 or extra:
-            faults.append((path, _("一个条件只能是 all、any、not 或单项比较之一，多出：%(keys)s。") % {"keys": ", ".join(sorted(set(tree) - {groups[0]}))}))
+            keys = ", ".join(sorted(set(tree) - {groups[0]}))
+            faults.append((path, _("一个条件只能是 all、any、not 或单项比较之一，多出：%(keys)s。") % {"keys": keys}))
             return None
         op = groups[0]
         body = tree[op]
@@ -228,7 +229,8 @@ def _leaf(tree: dict[str, Any], path: str, faults: list[tuple[str, str]]) -> Lea
         faults.append((f"{path}.value", _("缺少比较值。")))
     if len(faults) > before:
         return None
-    assert spec is not None and isinstance(op, str)
+    if spec is None or not isinstance(op, str):
+        return None
     value = _value(spec, op, tree["value"], f"{path}.value", faults)
     if len(faults) > before or value is None:
         return None

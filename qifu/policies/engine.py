@@ -48,9 +48,7 @@ Tri = bool | None  # True, False, or None = unknown ("数据缺失")
 
 # Columns whose empty string means "not known" (formats.md: optional text columns).
 BLANK_IS_MISSING = frozenset({"uscc", "name", "industry", "park"})
-COLUMNS = tuple(
-    name for name, spec in FIELDS.items() if name not in ("age_years", "rd_ratio", "service_lists")
-)
+COLUMNS = tuple(name for name, spec in FIELDS.items() if name not in ("age_years", "rd_ratio", "service_lists"))
 
 
 def anniversary_eve(on: date, years: int) -> date:

@@ -50,11 +50,15 @@ class Policy(BaseModel):
         indexes = [models.Index(fields=["status", "category", "code"], name="policy_status_category")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
                 name="policy_valid_range",
             ),
             models.CheckConstraint(
-                condition=Q(apply_to__isnull=True) | Q(apply_from__isnull=True) | Q(apply_to__gte=models.F("apply_from")),
+                condition=Q(apply_to__isnull=True)
+                | Q(apply_from__isnull=True)
+                | Q(apply_to__gte=models.F("apply_from")),
                 name="policy_apply_range",
             ),
         ]
@@ -86,9 +90,7 @@ class PolicyAttachment(BaseModel):
 class PolicyNotice(models.Model):
     """The enterprise was told once that it now qualifies for the policy (never twice)."""
 
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="+", db_index=False
-    )
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="+", db_index=False)
     policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="+")
     notified_at = models.DateTimeField()
 

@@ -20,9 +20,7 @@ def list_codes_of(enterprise_id: int, month: date | None) -> set[str]:
     if month is None:
         return set()
     return set(
-        Membership.objects.filter(enterprise_id=enterprise_id, month=month).values_list(
-            "service_list__code", flat=True
-        )
+        Membership.objects.filter(enterprise_id=enterprise_id, month=month).values_list("service_list__code", flat=True)
     )
 
 

@@ -127,19 +127,27 @@ def three_ways(tree: dict[str, Any], on: date) -> tuple[dict[int, Any], dict[int
     return by_sql, by_vec, by_explain
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(
     tree=trees,
     rows=st.lists(enterprises(), min_size=1, max_size=8),
     on=st.sampled_from(ON),
     snapshot=st.booleans(),
 )
-def test_sql_numpy_and_the_explanation_agree(tree: dict[str, Any], rows: list[dict[str, Any]], on: date, snapshot: bool) -> None:
+def test_sql_numpy_and_the_explanation_agree(
+    tree: dict[str, Any], rows: list[dict[str, Any]], on: date, snapshot: bool
+) -> None:
     with transaction.atomic():
         lists = dict(ServiceList.objects.values_list("code", "id"))
         made = Enterprise.objects.bulk_create(
             [
-                Enterprise(uscc=make_uscc(i + 1), name=["甲公司", "乙公司", "丙科技"][i % 3], **{k: v for k, v in r.items() if k != "lists"})
+                Enterprise(
+                    uscc=make_uscc(i + 1),
+                    name=["甲公司", "乙公司", "丙科技"][i % 3],
+                    **{k: v for k, v in r.items() if k != "lists"},
+                )
                 for i, r in enumerate(rows)
             ]
         )

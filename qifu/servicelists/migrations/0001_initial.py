@@ -5,32 +5,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('enterprises', '0001_initial'),
-        ('reference', '0002_taxonomy'),
+        ("enterprises", "0001_initial"),
+        ("reference", "0002_taxonomy"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('month', models.DateField(verbose_name='月份')),
-                ('source', models.CharField(choices=[('rule', '规则'), ('manual', '人工')], default='rule', max_length=8, verbose_name='来源')),
-                ('reason', models.CharField(blank=True, max_length=200, verbose_name='理由')),
-                ('enterprise', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='enterprises.enterprise', verbose_name='企业')),
-                ('service_list', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reference.servicelist', verbose_name='清单')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("month", models.DateField(verbose_name="月份")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("rule", "规则"), ("manual", "人工")],
+                        default="rule",
+                        max_length=8,
+                        verbose_name="来源",
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=200, verbose_name="理由")),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="enterprises.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
+                (
+                    "service_list",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="reference.servicelist",
+                        verbose_name="清单",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '清单成员',
-                'verbose_name_plural': '清单成员',
-                'indexes': [models.Index(fields=['month', 'service_list', 'enterprise'], name='servicelists_month_list')],
-                'constraints': [models.UniqueConstraint(fields=('enterprise', 'month', 'service_list'), name='servicelists_member_once')],
+                "verbose_name": "清单成员",
+                "verbose_name_plural": "清单成员",
+                "indexes": [
+                    models.Index(fields=["month", "service_list", "enterprise"], name="servicelists_month_list")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("enterprise", "month", "service_list"), name="servicelists_member_once"
+                    )
+                ],
             },
         ),
     ]

@@ -1,0 +1,138 @@
+"""Policy reads, all starting from `scope_policies` / `scope_policy_enterprises` (access.scopes).
+
+- `policy_list` / `policy_get`: the catalogue.
+- `policy_tree`: the parsed condition tree, cached per process by (id, updated_at).
+- `policy_matches`: one policy's eligible enterprises in SQL (paged by the caller).
+- `enterprise_policies`: one enterprise against every current published policy, explained.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from qifu.access.actor import Actor
+from qifu.access.scopes import scope_enterprises, scope_policies, scope_policy_enterprises
+from qifu.core.errors import NotFound
+from qifu.enterprises.models import Enterprise
+from qifu.policies import engine
+from qifu.policies.conditions import Node, parse
+from qifu.policies.models import Policy, PolicyStatus
+
+
+@dataclass(frozen=True)
+class PolicyFilters:
+    q: str = ""
+    category: str = ""
+    status: str = ""
+    department_id: int | None = None
+    current: bool = False  # in force on the day (valid_from ≤ day ≤ valid_to, open ends allowed)
+
+
+def policy_list(*, actor: Actor, filters: PolicyFilters | None = None, on: date | None = None) -> QuerySet[Policy]:
+    f = filters or PolicyFilters()
+    rows = scope_policies(actor).select_related("department")
+    if f.q:
+        text = f.q.strip()
+        rows = rows.filter(
+            Q(title__icontains=text)
+            | Q(code__icontains=text)
+            | Q(document_no__icontains=text)
+            | Q(summary__icontains=text)
+        )
+    if f.category:
+        rows = rows.filter(category=f.category)
+    if f.status:
+        rows = rows.filter(status=f.status)
+    if f.department_id:
+        rows = rows.filter(department_id=f.department_id)
+    if f.current:
+        day = on or timezone.localdate()
+        rows = rows.filter(status=PolicyStatus.PUBLISHED).filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
+    return rows.order_by("-valid_from", "code")
+
+
+def policy_get(*, actor: Actor, code: str) -> Policy:
+    policy = scope_policies(actor).select_related("department").filter(code=code).first()
+    if policy is None:
+        raise NotFound("policy not found")
+    return policy
+
+
+_trees: dict[int, tuple[Any, Node]] = {}
+
+
+def policy_tree(policy: Policy) -> Node:
+    """The checked tree (every stored tree was checked on write; parse again only when it changed)."""
+    cached = _trees.get(policy.pk)
+    if cached is not None and cached[0] == policy.updated_at:
+        return cached[1]
+    node = parse(policy.conditions)
+    _trees[policy.pk] = (policy.updated_at, node)
+    return node
+
+
+def policy_matches(*, actor: Actor, policy: Policy, on: date | None = None) -> QuerySet[Enterprise]:
+    """The enterprises the actor may see that are eligible for POLICY on ON (one SQL query)."""
+    ctx = engine.context(on or timezone.localdate())
+    base = scope_policy_enterprises(actor, policy).filter(status="active")
+    return engine.matching(policy_tree(policy), ctx, base=base).order_by("id")
+
+
+def policy_outcomes(*, actor: Actor, policy: Policy, on: date | None = None) -> QuerySet[Enterprise]:
+    """Every enterprise the actor may see with its three-valued `outcome` for POLICY."""
+    ctx = engine.context(on or timezone.localdate())
+    base = scope_policy_enterprises(actor, policy).filter(status="active")
+    return engine.outcomes(policy_tree(policy), ctx, base=base)
+
+
+def current_policies(on: date) -> list[Policy]:
+    """Published policies in force on ON (every one a person of the zone may read)."""
+    return list(
+        Policy.objects.filter(status=PolicyStatus.PUBLISHED)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on), Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .select_related("department")
+        .order_by("-valid_from", "code")
+    )
+
+
+@dataclass(frozen=True)
+class PolicyFit:
+    policy: Policy
+    explanation: engine.Explanation
+
+    @property
+    def eligible(self) -> bool | None:
+        return self.explanation.eligible
+
+
+def enterprise_get_for_policies(*, actor: Actor, uscc: str) -> Enterprise:
+    enterprise = scope_enterprises(actor).filter(uscc=uscc).first()
+    if enterprise is None:
+        raise NotFound("enterprise not found")
+    return enterprise
+
+
+def enterprise_policies(
+    *, actor: Actor, enterprise: Enterprise, on: date | None = None, include_unknown: bool = True
+) -> list[PolicyFit]:
+    """ENTERPRISE (already checked to be in the actor's scope) against every current policy:
+    the eligible ones first, then (INCLUDE_UNKNOWN) those only missing data decides."""
+    if scope_enterprises(actor).filter(pk=enterprise.pk).exists() is False:
+        raise NotFound("enterprise not found")
+    day = on or timezone.localdate()
+    ctx = engine.context(day)
+    facts = engine.facts_of(enterprise, ctx)
+    eligible: list[PolicyFit] = []
+    unknown: list[PolicyFit] = []
+    for policy in current_policies(day):
+        explanation = engine.explain(policy_tree(policy), facts, ctx)
+        if explanation.eligible:
+            eligible.append(PolicyFit(policy, explanation))
+        elif explanation.eligible is None and include_unknown:
+            unknown.append(PolicyFit(policy, explanation))
+    return eligible + unknown
