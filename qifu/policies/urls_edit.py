@@ -1,0 +1,5 @@
+"""Editor routes (see urls.py)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
