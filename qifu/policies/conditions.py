@@ -251,7 +251,7 @@ def _value(spec: FieldSpec, op: str, raw: Any, path: str, faults: list[tuple[str
         low, high = (_scalar(spec, v, f"{path}[{i}]", faults) for i, v in enumerate(raw))
         if low is None or high is None:
             return None
-        if low > high:  # type: ignore[operator]
+        if low > high:
             faults.append((path, _("between的下限不能大于上限。")))
             return None
         return (low, high)
@@ -270,7 +270,8 @@ def _value(spec: FieldSpec, op: str, raw: Any, path: str, faults: list[tuple[str
             else:
                 out.append(v)
         return tuple(out) if len(out) == len(items) else None
-    return _scalar(spec, raw, path, faults)
+    scalar: Value | None = _scalar(spec, raw, path, faults)
+    return scalar
 
 
 def _scalar(spec: FieldSpec, raw: Any, path: str, faults: list[tuple[str, str]]) -> Any:
@@ -298,8 +299,8 @@ def _scalar(spec: FieldSpec, raw: Any, path: str, faults: list[tuple[str, str]])
     elif kind in (Kind.MONEY, Kind.RATIO):
         number = _decimal(raw)
         places = 4 if kind == Kind.MONEY else 6
-        limit = MONEY_MAX if kind == Kind.MONEY else Decimal(1000)
-        if number is not None and abs(number) <= limit and -number.as_tuple().exponent <= places:  # type: ignore[operator]
+        bound = MONEY_MAX if kind == Kind.MONEY else Decimal(1000)
+        if number is not None and abs(number) <= bound and -number.as_tuple().exponent <= places:  # type: ignore[operator]
             return number
         faults.append((path, _("应为数字（最多%(places)s位小数）。") % {"places": places}))
     elif kind == Kind.DATE:

@@ -172,12 +172,17 @@ def leaf_outcome(leaf: Leaf, actual: Any, ctx: Context) -> Tri:
         return None
     spec = FIELDS[leaf.field]
     op, v = leaf.op, leaf.value
-    if spec.kind == Kind.LISTS:
-        hit = bool(set(actual) & set(v))  # type: ignore[arg-type]
+    return _outcome(spec.kind, op, v, actual)
+
+
+def _outcome(kind: Kind, op: str, v: Any, actual: Any) -> bool:
+    spec_kind = kind
+    if spec_kind == Kind.LISTS:
+        hit = bool(set(actual) & set(v))
         return hit if op == "in" else not hit
-    if spec.kind == Kind.RATIO:
+    if spec_kind == Kind.RATIO:
         actual = float(actual)
-        v = tuple(float(x) for x in v) if isinstance(v, tuple) else float(v)  # type: ignore[arg-type]
+        v = tuple(float(x) for x in v) if isinstance(v, tuple) else float(v)
     if op in ("eq", "is"):
         return bool(actual == v)
     if op == "ne":
@@ -191,14 +196,14 @@ def leaf_outcome(leaf: Leaf, actual: Any, ctx: Context) -> Tri:
     if op == "ge":
         return bool(actual >= v)
     if op == "in":
-        return actual in v  # type: ignore[operator]
+        return actual in v
     if op == "not_in":
-        return actual not in v  # type: ignore[operator]
+        return actual not in v
     if op == "between":
-        low, high = v  # type: ignore[misc]
+        low, high = v
         return bool(low <= actual <= high)
     if op == "prefix":
-        return any(str(actual).startswith(p) for p in v)  # type: ignore[union-attr]
+        return any(str(actual).startswith(p) for p in v)
     raise ValueError(op)
 
 
@@ -230,7 +235,7 @@ class Kleene(Expression):
     def get_source_expressions(self) -> list[Any]:
         return self.parts
 
-    def set_source_expressions(self, exprs: list[Any]) -> None:
+    def set_source_expressions(self, exprs: Any) -> None:
         self.parts = list(exprs)
 
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
@@ -256,11 +261,12 @@ def sql_condition(node: Node, ctx: Context) -> Any:
 
 def _sql_leaf(leaf: Leaf, ctx: Context) -> Any:
     spec = FIELDS[leaf.field]
-    op, v = leaf.op, leaf.value
+    op: str = leaf.op
+    v: Any = leaf.value
     if spec.kind == Kind.LISTS:
         if ctx.lists_month is None:
             return Value(None, output_field=BooleanField())
-        ids = [ctx.list_ids[c] for c in v if c in ctx.list_ids]  # type: ignore[union-attr]
+        ids = [ctx.list_ids[c] for c in v if c in ctx.list_ids]
         on = Exists(
             Membership.objects.filter(enterprise_id=OuterRef("pk"), month=ctx.lists_month, service_list_id__in=ids)
         )
@@ -271,11 +277,11 @@ def _sql_leaf(leaf: Leaf, ctx: Context) -> Any:
     if spec.kind == Kind.RATIO:
         ratio = Cast(F("rd_last_year"), FloatField()) / Cast(F("revenue_last_year"), FloatField())
         lhs = Case(When(revenue_last_year__gt=0, then=ratio), default=None, output_field=FloatField())
-        v = tuple(float(x) for x in v) if isinstance(v, tuple) else float(v)  # type: ignore[arg-type]
+        v = tuple(float(x) for x in v) if isinstance(v, tuple) else float(v)
         return _compare(lhs, op, v, value_field=FloatField())
     lhs = NullIf(F(leaf.field), Value("")) if leaf.field in BLANK_IS_MISSING else F(leaf.field)
     if op == "prefix":
-        return Kleene("OR", *[Exact(Left(lhs, len(p)), Value(p)) for p in v])  # type: ignore[union-attr]
+        return Kleene("OR", *[Exact(Left(lhs, len(p)), Value(p)) for p in v])
     return _compare(lhs, op, v)
 
 
@@ -445,14 +451,15 @@ def evaluate(node: Node, cols: Columns) -> Masks:
 
 def _vec_leaf(leaf: Leaf, cols: Columns) -> Masks:
     spec = FIELDS[leaf.field]
-    op, v = leaf.op, leaf.value
+    op: str = leaf.op
+    v: Any = leaf.value
     n = cols.size
     if spec.kind == Kind.LISTS:
         if cols.lists is None:
             none = np.zeros(n, bool)
             return none, none
         hit = np.zeros(n, bool)
-        for code in v:  # type: ignore[union-attr]
+        for code in v:
             if code in cols.lists:
                 hit |= cols.lists[code]
         return (hit, ~hit) if op == "in" else (~hit, hit)
@@ -463,18 +470,18 @@ def _vec_leaf(leaf: Leaf, cols: Columns) -> Masks:
         known = cols.known["rd_last_year"] & cols.known["revenue_last_year"] & (rev > 0)
         with np.errstate(divide="ignore", invalid="ignore"):
             arr = np.where(known, rd / np.where(known, rev, 1.0), np.nan)
-        v = tuple(float(x) for x in v) if isinstance(v, tuple) else float(v)  # type: ignore[arg-type]
+        v = tuple(float(x) for x in v) if isinstance(v, tuple) else float(v)
     else:
         arr, known = cols.values[leaf.field], cols.known[leaf.field]
         if spec.kind == Kind.MONEY:
-            v = tuple(float(x) for x in v) if isinstance(v, tuple) else float(v)  # type: ignore[arg-type]
+            v = tuple(float(x) for x in v) if isinstance(v, tuple) else float(v)
         elif spec.kind == Kind.DATE:
-            v = tuple(float(x.toordinal()) for x in v) if isinstance(v, tuple) else float(v.toordinal())  # type: ignore[union-attr]
+            v = tuple(float(x.toordinal()) for x in v) if isinstance(v, tuple) else float(v.toordinal())
     hit = _vec_compare(arr, op, v)
     return known & hit, known & ~hit
 
 
-def _vec_compare(arr: np.ndarray, op: str, v: Any) -> np.ndarray:
+def _vec_compare(arr: np.ndarray, op: str, v: Any) -> Any:
     if op in ("eq", "is"):
         return arr == v
     if op == "ne":
@@ -505,10 +512,10 @@ def _vec_age(op: str, v: Any, cols: Columns) -> Masks:
     founded, known = cols.values["founded_on"], cols.known["founded_on"]
     on = cols.ctx.on
 
-    def at_least(n: int) -> np.ndarray:
+    def at_least(n: int) -> Any:
         return founded <= anniversary_eve(on, n).toordinal()
 
-    def equal(n: int) -> np.ndarray:
+    def equal(n: int) -> Any:
         return at_least(n) & ~at_least(n + 1)
 
     if op == "ge":

@@ -76,7 +76,7 @@ def policy_check(data: Any, *, index: int | None = None) -> tuple[PolicyIn | Non
     faults: list[Fault] = []
     if not isinstance(data, dict):
         return None, [Fault("", _("每条政策应为一个 JSON 对象。"), index)]
-    code = data.get("code") if isinstance(data.get("code"), str) else ""
+    code: str = data["code"] if isinstance(data.get("code"), str) else ""
 
     def bad(path: str, message: str) -> None:
         faults.append(Fault(path, message, index, code))
@@ -277,7 +277,7 @@ def policy_import(*, actor: Actor | None, items: Sequence[Any], replace: bool = 
         for p, old in plans:
             status = _effective_status(p, today)
             if old is None:
-                policy = Policy.objects.create(
+                saved = Policy.objects.create(
                     code=p.code, **{**p.values(), "status": status}, published_at=_published_at(status)
                 )
                 result.created.append(p.code)
@@ -288,13 +288,13 @@ def policy_import(*, actor: Actor | None, items: Sequence[Any], replace: bool = 
                 if status == PolicyStatus.PUBLISHED and old.published_at is None:
                     old.published_at = timezone.now()
                 old.save()
-                policy = old
+                saved = old
                 result.updated.append(p.code)
             audit_record(
                 actor=actor,
                 action="policy_import",
                 object_type="policy",
-                object_id=policy.code,
+                object_id=saved.code,
                 changes={"status": status, "replace": old is not None},
             )
         if plans:
@@ -361,7 +361,7 @@ def policy_save(*, actor: Actor, data: dict[str, Any], policy: Policy | None = N
 def policy_set_status(*, actor: Actor, policy: Policy, status: str) -> Policy:
     """Publish a draft, withdraw a published policy to draft, or expire it by hand."""
     _require_edit(actor, policy.department_id)
-    allowed = {
+    allowed: dict[str, set[str]] = {
         PolicyStatus.DRAFT: {PolicyStatus.PUBLISHED},
         PolicyStatus.PUBLISHED: {PolicyStatus.DRAFT, PolicyStatus.EXPIRED},
         PolicyStatus.EXPIRED: {PolicyStatus.DRAFT},

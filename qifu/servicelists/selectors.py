@@ -13,7 +13,8 @@ def latest_month(on: date | None = None) -> date | None:
     rows = Membership.objects.all()
     if on is not None:
         rows = rows.filter(month__lte=on)
-    return rows.aggregate(m=Max("month"))["m"]
+    month: date | None = rows.aggregate(m=Max("month"))["m"]
+    return month
 
 
 def list_codes_of(enterprise_id: int, month: date | None) -> set[str]:

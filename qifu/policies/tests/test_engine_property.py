@@ -117,7 +117,8 @@ def enterprises(draw: st.DrawFn) -> dict[str, Any]:
 def three_ways(tree: dict[str, Any], on: date) -> tuple[dict[int, Any], dict[int, Any], dict[int, Any]]:
     node = parse(tree)
     ctx = engine.context(on)
-    by_sql = dict(engine.outcomes(node, ctx).values_list("id", "outcome"))
+    annotated: Any = engine.outcomes(node, ctx)  # `outcome` is an annotation the stubs cannot see
+    by_sql = dict(annotated.values_list("id", "outcome"))
     cols = engine.load_columns(ctx)
     t, f = engine.evaluate(node, cols)
     by_vec = {int(i): (True if ti else (False if fi else None)) for i, ti, fi in zip(cols.ids, t, f, strict=True)}
