@@ -31,5 +31,5 @@ FILES_DIR = Path(tempfile.mkdtemp(prefix="qifu-test-files-"))
 atexit.register(shutil.rmtree, FILES_DIR, ignore_errors=True)
 # Several suites may run against one PostgreSQL server at once (a developer's runs beside CI's):
 # each process gets its own test database instead of dropping another run's `test_<name>`.
-if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}  # noqa: F405
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}

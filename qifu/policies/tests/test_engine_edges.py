@@ -136,7 +136,8 @@ def test_the_explanation_lists_every_leaf_with_the_enterprises_value() -> None:
     assert result == {
         "eligible": True,
         "leaves": [
-            {"path": "conditions.all[0]", "field": "high_tech", "op": "is", "value": True, "actual": True, "outcome": "true"},
+            {"path": "conditions.all[0]", "field": "high_tech", "op": "is", "value": True, "actual": True,
+             "outcome": "true"},
             {"path": "conditions.all[1].any[0]", "field": "revenue_last_year", "op": "ge", "value": 2000,
              "actual": 2350.5, "outcome": "true"},
             {"path": "conditions.all[1].any[1]", "field": "employees", "op": "ge", "value": 100, "actual": None,
