@@ -330,9 +330,10 @@ def _decimal(raw: Any) -> Decimal | None:
 
 
 def _service_list_codes() -> tuple[str, ...]:
-    from qifu.reference.selectors import service_list_codes
+    """The four lists' codes from taxonomy.yaml (stable codes that integrations rely on; no query)."""
+    from qifu.reference.taxonomy import taxonomy
 
-    return service_list_codes()
+    return tuple(str(s["code"]) for s in taxonomy()["service_lists"])
 
 
 # --- the other direction: a tree back to formats.md JSON (export, the editor) ---------------------

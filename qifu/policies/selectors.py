@@ -6,11 +6,12 @@
 - `enterprise_policies`: one enterprise against every current published policy, explained.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from qifu.access.actor import Actor
@@ -92,12 +93,42 @@ def policy_outcomes(*, actor: Actor, policy: Policy, on: date | None = None) -> 
 
 def current_policies(on: date) -> list[Policy]:
     """Published policies in force on ON (every one a person of the zone may read)."""
-    return list(
-        Policy.objects.filter(status=PolicyStatus.PUBLISHED)
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on), Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+    return [c.policy for c in _current(on)]
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    policy: Policy
+    node: Node
+    outcome: Callable[[dict[str, Any]], bool | None]
+
+
+_current_cache: dict[tuple[Any, ...], list[_Compiled]] = {}
+
+
+def _current(on: date) -> list[_Compiled]:
+    """The current policies with their compiled trees, rebuilt only when a policy changed: one
+    small aggregate query (count and latest change of the published ones) decides."""
+    published = Policy.objects.filter(status=PolicyStatus.PUBLISHED)
+    stamp = published.aggregate(n=Count("id"), at=Max("updated_at"))
+    key = (on, stamp["n"], stamp["at"])
+    hit = _current_cache.get(key)
+    if hit is not None:
+        return hit
+    rows = (
+        published.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=on), Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+        )
         .select_related("department")
         .order_by("-valid_from", "code")
     )
+    compiled = []
+    for policy in rows:
+        node = policy_tree(policy)
+        compiled.append(_Compiled(policy, node, engine.outcome_fn(node)))
+    _current_cache.clear()  # one day, one version at a time
+    _current_cache[key] = compiled
+    return compiled
 
 
 @dataclass(frozen=True)
@@ -129,10 +160,10 @@ def enterprise_policies(
     facts = engine.facts_of(enterprise, ctx)
     eligible: list[PolicyFit] = []
     unknown: list[PolicyFit] = []
-    for policy in current_policies(day):
-        explanation = engine.explain(policy_tree(policy), facts, ctx)
-        if explanation.eligible:
-            eligible.append(PolicyFit(policy, explanation))
-        elif explanation.eligible is None and include_unknown:
-            unknown.append(PolicyFit(policy, explanation))
+    for c in _current(day):
+        first = c.outcome(facts)
+        if first is False or (first is None and not include_unknown):
+            continue
+        fit = PolicyFit(c.policy, engine.explain(c.node, facts, ctx))
+        (eligible if first else unknown).append(fit)
     return eligible + unknown

@@ -122,9 +122,12 @@ def three_ways(tree: dict[str, Any], on: date) -> tuple[dict[int, Any], dict[int
     cols = engine.load_columns(ctx)
     t, f = engine.evaluate(node, cols)
     by_vec = {int(i): (True if ti else (False if fi else None)) for i, ti, fi in zip(cols.ids, t, f, strict=True)}
-    by_explain = {
-        e.pk: engine.explain(node, engine.facts_of(e, ctx), ctx).eligible for e in engine.active_enterprises()
-    }
+    by_explain = {}
+    fn = engine.outcome_fn(node)
+    for e in engine.active_enterprises():
+        facts = engine.facts_of(e, ctx)
+        by_explain[e.pk] = engine.explain(node, facts, ctx).eligible
+        assert fn(facts) == by_explain[e.pk]  # the short-cut outcome (enterprise_policies) agrees too
     return by_sql, by_vec, by_explain
 
 
