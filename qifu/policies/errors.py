@@ -11,3 +11,5 @@ class PolicyErrorCode(StrEnum):
     INVALID_STATE = "policy_invalid_state"  # e.g. publishing an expired policy (409)
     NOT_AUTO_GRANT = "policy_not_auto_grant"  # a grant list for a policy without 免申即享 (409)
     INTRODUCE_FORBIDDEN = "policy_introduce_forbidden"  # only staff record an introduction (403)
+    GRANT_FORBIDDEN = "policy_grant_forbidden"  # only the desk and the issuing department review grants (403)
+    GRANT_REVIEWED = "policy_grant_reviewed"  # the grant was already approved or rejected (409)
