@@ -282,8 +282,10 @@ def _column_order(match: HeaderMatch, header: str) -> int:
 def _write(
     *, actor: Actor, match: HeaderMatch, rows: Sequence[ParsedRow], report: ImportReport, progress: Progress
 ) -> None:
+    from qifu.policies.notices import enterprise_changes_batched  # one policy check for the whole file
+
     before = len(report.errors)
-    with transaction.atomic():
+    with transaction.atomic(), enterprise_changes_batched():
         for start in range(0, len(rows), BATCH):
             batch = rows[start : start + BATCH]
             # One query per batch (no N+1): the stored rows decide "unchanged" without a write.

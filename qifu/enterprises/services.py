@@ -111,6 +111,13 @@ def _data_with_normalized_uscc(data: EnterpriseData) -> EnterpriseData:
     return replace(data, uscc=normalize_uscc(data.uscc), name=data.name.strip())
 
 
+def _policies_recheck(enterprise_id: int) -> None:
+    """§2.6: after the commit, tell the enterprise of the policies it newly qualifies for (once each)."""
+    from qifu.policies.notices import enterprise_changed  # the policies app builds on this one
+
+    enterprise_changed(enterprise_id)
+
+
 @transaction.atomic
 def enterprise_create(*, actor: Actor, data: EnterpriseData, audit: bool = True) -> Enterprise:
     """§2.1: a new enterprise; USCC check digit verified and unique; contacts encrypted."""
@@ -122,6 +129,7 @@ def enterprise_create(*, actor: Actor, data: EnterpriseData, audit: bool = True)
     _set_contacts(enterprise, name=data.contact_name, phone=data.contact_phone)
     _validated(enterprise)
     enterprise.save()
+    _policies_recheck(enterprise.pk)
     if audit:
         audit_record(
             actor=actor,
@@ -155,6 +163,8 @@ def enterprise_update(*, actor: Actor, enterprise: Enterprise, data: EnterpriseD
     if not changes and not contacts_changed:
         return False
     enterprise.save()
+    if changes:
+        _policies_recheck(enterprise.pk)
     if audit:
         audit_record(
             actor=actor,
