@@ -1,0 +1,247 @@
+"""API shapes for the policy package (PRODUCT.md §2.6, §3; formats.md "Policies"). Shape only: a
+policy object is checked by `services.policy_check`, which names the path of every bad part, so
+the input schema lets every key through to it (typed schemas would answer a bare `invalid`)."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.utils.translation import gettext as _
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+from qifu.enterprises.models import Enterprise, Ownership, Specialized
+from qifu.policies.conditions import FIELDS, OP_LABELS, Kind
+from qifu.policies.engine import LeafResult
+from qifu.policies.models import Policy
+from qifu.policies.selectors import PolicyFilters, PolicyFit
+from qifu.policies.services import ImportResult
+
+StatusCode = Literal["draft", "published", "expired"]
+OutcomeCode = Literal["true", "false", "unknown"]
+
+
+# --- input ------------------------------------------------------------------------------------------
+
+
+class PolicyIn(Schema):
+    """A policy object of formats.md. Every key is checked by the service (unknown keys too), and each
+    fault comes back in `faults` with its path: 422 `invalid_policy`."""
+
+    model_config = ConfigDict(extra="allow")
+
+    code: Any = Field(None, description="stable key: 2–64 letters, digits, . _ -  (ignored by PUT)")
+    title: Any = Field(None, description="≤200 characters")
+    category: Any = Field(None, description="a policy category code of taxonomy.yaml")
+    department: Any = Field(None, description="issuing department code, e.g. KJJ")
+    document_no: Any = Field(None, description="文号")
+    valid_from: Any = Field(None, description="YYYY-MM-DD")
+    valid_to: Any = Field(None, description="YYYY-MM-DD")
+    apply_from: Any = Field(None, description="YYYY-MM-DD")
+    apply_to: Any = Field(None, description="YYYY-MM-DD")
+    benefit: Any = Field(None, description="扶持内容")
+    auto_grant: Any = Field(None, description="免申即享")
+    summary: Any = Field(None)
+    interpretation: Any = Field(None, description="解读, plain language")
+    full_text: Any = Field(None)
+    status: Any = Field(None, description="draft or published (default published)")
+    conditions: Any = Field(None, description="the condition tree of formats.md")
+
+    def to_data(self) -> dict[str, Any]:
+        """The keys the client sent (extra ones included, for the service to name)."""
+        return self.model_dump(exclude_unset=True)
+
+
+class PolicyFilter(Schema):
+    q: str = Field("", max_length=200, description="title, code, document number or summary contains")
+    category: str = Field("", max_length=32, description="policy category code")
+    status: StatusCode | None = None
+    current: bool = Field(False, description="only published policies in force on `on` (default today)")
+    on: date | None = None
+
+    def to_filters(self) -> PolicyFilters:
+        return PolicyFilters(q=self.q, category=self.category, status=self.status or "", current=self.current)
+
+
+class OnIn(Schema):
+    on: date | None = Field(None, description="evaluate on this day (default today, Beijing time)")
+
+
+# --- output -----------------------------------------------------------------------------------------
+
+
+class PolicyBriefOut(Schema):
+    code: str
+    title: str
+    category: str
+    department: str = Field(description="issuing department code")
+    department_name: str
+    document_no: str
+    valid_from: date | None
+    valid_to: date | None
+    apply_from: date | None
+    apply_to: date | None
+    benefit: str
+    auto_grant: bool
+    summary: str
+    status: StatusCode
+    published_at: datetime | None
+
+
+class AttachmentOut(Schema):
+    name: str
+    content_type: str
+    size: int
+
+
+class PolicyOut(PolicyBriefOut):
+    interpretation: str
+    full_text: str
+    conditions: dict[str, Any]
+    attachments: list[AttachmentOut]
+
+
+class PolicyPageOut(Schema):
+    items: list[PolicyBriefOut]
+    count: int
+
+
+class ImportOut(Schema):
+    created: list[str]
+    updated: list[str]
+    unchanged: list[str]
+
+
+class MatchOut(Schema):
+    uscc: str
+    name: str
+
+
+class MatchPageOut(Schema):
+    items: list[MatchOut]
+    count: int
+
+
+class LeafOut(Schema):
+    path: str
+    field: str
+    op: str
+    value: Any
+    actual: Any
+    outcome: OutcomeCode
+    reason: str = Field(description="the leaf in plain Chinese, with the enterprise's value")
+
+
+class MissingOut(Schema):
+    field: str
+    label: str
+
+
+class PolicyFitOut(Schema):
+    policy: PolicyBriefOut
+    eligible: bool | None = Field(description="null: unknown because of missing data")
+    leaves: list[LeafOut]
+    missing: list[MissingOut] = Field(description="the fields whose missing value left the answer unknown")
+
+
+class PolicyFitPageOut(Schema):
+    items: list[PolicyFitOut]
+    count: int
+
+
+def policy_brief(p: Policy) -> dict[str, Any]:
+    return {
+        "code": p.code,
+        "title": p.title,
+        "category": p.category,
+        "department": p.department.code,
+        "department_name": p.department.name,
+        "document_no": p.document_no,
+        "valid_from": p.valid_from,
+        "valid_to": p.valid_to,
+        "apply_from": p.apply_from,
+        "apply_to": p.apply_to,
+        "benefit": p.benefit,
+        "auto_grant": p.auto_grant,
+        "summary": p.summary,
+        "status": p.status,
+        "published_at": p.published_at,
+    }
+
+
+def policy_out(p: Policy) -> dict[str, Any]:
+    return {
+        **policy_brief(p),
+        "interpretation": p.interpretation,
+        "full_text": p.full_text,
+        "conditions": p.conditions,
+        "attachments": [{"name": a.name, "content_type": a.content_type, "size": a.size} for a in p.attachments.all()],
+    }
+
+
+def import_out(result: ImportResult) -> dict[str, Any]:
+    return result.as_json()
+
+
+def match_out(e: Enterprise) -> dict[str, Any]:
+    return {"uscc": e.uscc, "name": e.name}
+
+
+def fit_out(fit: PolicyFit, list_names: dict[str, str]) -> dict[str, Any]:
+    explanation = fit.explanation
+    return {
+        "policy": policy_brief(fit.policy),
+        "eligible": explanation.eligible,
+        "leaves": [{**r.as_json(), "reason": reason_text(r, list_names)} for r in explanation.leaves],
+        "missing": [{"field": f, "label": str(FIELDS[f].label)} for f in explanation.missing],
+    }
+
+
+# --- reasons in plain Chinese (UX.md: the enterprise reads plain Chinese, never codes) ----------------
+
+CHOICE_LABELS: dict[str, Any] = {**dict(Ownership.choices), **dict(Specialized.choices)}
+
+
+def _number(value: Decimal | float | int) -> str:
+    text = f"{Decimal(str(value)):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def show_value(field: str, value: Any, list_names: dict[str, str]) -> str:
+    """One value of FIELD as a person reads it (with its unit)."""
+    if value is None:
+        return _("数据缺失")
+    spec = FIELDS[field]
+    if isinstance(value, list | tuple):
+        return "、".join(show_value(field, v, list_names) for v in value) or _("无")
+    if spec.kind == Kind.BOOL:
+        return _("是") if value else _("否")
+    if spec.kind == Kind.CHOICE:
+        return str(CHOICE_LABELS.get(str(value), value))
+    if spec.kind == Kind.LISTS:
+        return list_names.get(str(value), str(value))
+    if spec.kind == Kind.RATIO:
+        return f"{_number(round(float(value) * 100, 4))}%"
+    if spec.kind == Kind.DATE:
+        day = value if isinstance(value, date) else date.fromisoformat(str(value))
+        return _("%(y)s年%(m)s月%(d)s日") % {"y": day.year, "m": day.month, "d": day.day}
+    if isinstance(value, Decimal | float) or (isinstance(value, int) and not isinstance(value, bool)):
+        return f"{_number(value)}{spec.unit}"
+    return str(value)
+
+
+def reason_text(result: LeafResult, list_names: dict[str, str]) -> str:
+    """e.g. "上年营业收入 不低于 2000万元：本企业为 3500万元，符合"."""
+    leaf = result.leaf
+    wanted = show_value(leaf.field, leaf.raw, list_names)
+    if leaf.op == "between" and isinstance(leaf.raw, list) and len(leaf.raw) == 2:
+        low, high = (show_value(leaf.field, v, list_names) for v in leaf.raw)
+        wanted = _("%(low)s至%(high)s") % {"low": low, "high": high}
+    verdict = _("数据缺失") if result.outcome is None else _("符合") if result.outcome else _("不符合")
+    return _("%(field)s %(op)s %(wanted)s：本企业为 %(actual)s，%(verdict)s") % {
+        "field": FIELDS[leaf.field].label,
+        "op": OP_LABELS[leaf.op],
+        "wanted": wanted,
+        "actual": show_value(leaf.field, result.actual, list_names),
+        "verdict": verdict,
+    }
