@@ -177,7 +177,10 @@ class ImportForm(forms.Form):
     use_required_attribute = False
 
     file = forms.FileField(
-        label=_("政策文件（JSON）"), required=False, help_text=_("按《数据交换格式》中“政策包”的 JSON 格式。")
+        label=_("政策文件（JSON）"),
+        required=False,
+        allow_empty_file=True,
+        help_text=_("按《数据交换格式》中“政策包”的 JSON 格式。"),
     )
     replace = forms.BooleanField(label=_("替换已有政策"), required=False)
 
@@ -190,7 +193,7 @@ class ImportForm(forms.Form):
 class AttachmentForm(forms.Form):
     use_required_attribute = False
 
-    file = forms.FileField(label=_("附件"), required=False)
+    file = forms.FileField(label=_("附件"), required=False, allow_empty_file=True)  # the service says "empty"
 
     def __init__(self, *args: Any, accept: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

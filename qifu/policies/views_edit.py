@@ -213,7 +213,7 @@ def _chosen_department(actor: Actor, code: str) -> int | None:
 @role_view(may_write_policies)
 def import_policies(request: HttpRequest, actor: Actor) -> HttpResponse:
     """导入政策 (JSON): all or nothing; the report lists every fault (序号, 编号, 位置, 原因)."""
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
     faults: list[dict[str, Any]] = []
     result: ImportResult | None = None
     status = 200
