@@ -17,7 +17,7 @@ from django.utils import timezone
 from qifu.access.actor import Actor
 from qifu.access.scopes import scope_enterprises, scope_policies, scope_policy_enterprises
 from qifu.core.errors import NotFound
-from qifu.enterprises.models import Enterprise
+from qifu.enterprises.models import Enterprise, EnterpriseStatus
 from qifu.policies import engine
 from qifu.policies.conditions import Node, parse
 from qifu.policies.models import Policy, PolicyStatus
@@ -155,6 +155,8 @@ def enterprise_policies(
     the eligible ones first, then (INCLUDE_UNKNOWN) those only missing data decides."""
     if scope_enterprises(actor).filter(pk=enterprise.pk).exists() is False:
         raise NotFound("enterprise not found")
+    if enterprise.status != EnterpriseStatus.ACTIVE:  # as in engine.matching: a deregistered one fits none
+        return []
     day = on or timezone.localdate()
     ctx = engine.context(day)
     facts = engine.facts_of(enterprise, ctx)
