@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import BaseModel, ConfigDict
 
 from qifu.enterprises.models import Enterprise, Ownership, Specialized
 from qifu.policies.conditions import FIELDS, OP_LABELS, Kind
@@ -24,9 +24,10 @@ OutcomeCode = Literal["true", "false", "unknown"]
 # --- input ------------------------------------------------------------------------------------------
 
 
-class PolicyIn(Schema):
+class PolicyIn(BaseModel):
     """A policy object of formats.md. Every key is checked by the service (unknown keys too), and each
-    fault comes back in `faults` with its path: 422 `invalid_policy`."""
+    fault comes back in `faults` with its path: 422 `invalid_policy`. (A pydantic model, not a ninja
+    Schema: ninja's Schema drops unknown keys, and the service must see them to name them.)"""
 
     model_config = ConfigDict(extra="allow")
 
