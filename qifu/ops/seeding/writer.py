@@ -48,10 +48,12 @@ from qifu.linkage.models import Linkage, TaskForce, TaskForceMember
 from qifu.ops.seeding.cases import CasePlanner, CaseWorld, Cat, TableCalendar, days_to_cover
 from qifu.ops.seeding.meetings import seed_meetings
 from qifu.ops.seeding.people import Dept, People, PeoplePlanner
+from qifu.ops.seeding.policies import seed_policies
 from qifu.ops.seeding.projects import ProjectPlanner, ProjectRow, TaskForceRow
 from qifu.ops.seeding.registry import LinkRow, RegistryPlanner
 from qifu.ops.seeding.safety import seed_safety_phase
 from qifu.ops.seeding.scales import ANCHOR, Scale
+from qifu.ops.seeding.servicelists import seed_memberships
 from qifu.ops.seeding.suggestions import seed_suggestions
 from qifu.ops.seeding.visits import seed_visits
 from qifu.people.models import Staff
@@ -272,6 +274,8 @@ class Writer:
         seed_visits(self, registry=registry, people=people, links=links)
         seed_safety_phase(self)
         seed_meetings(self, registry=registry, people=people)
+        seed_memberships(self)
+        seed_policies(self)
         # Explicit keys leave PostgreSQL's sequences behind: move them past the new rows.
         with connection.cursor() as cursor:
             for statement in connection.ops.sequence_reset_sql(no_style(), list(self.tables)):
