@@ -178,6 +178,21 @@ class BenchEnv:
         (self.data_dir / MARKER).write_text(json.dumps(marker), encoding="utf-8")
         return seconds
 
+    def ensure_policies(self, *, say: Say) -> None:
+        """Add the demo policies and the service-list snapshot when the database has none (a
+        database seeded before issue 5 existed); a fresh seed already holds them."""
+        done = self.qifu("seed_policies", "--scale", self.scale, "--seed", str(SEED), "--no-progress", capture=True)
+        lines = [line for line in done.stdout.splitlines() if line.strip()]
+        try:
+            added = json.loads(lines[-1]) if lines else {}
+        except ValueError:
+            added = {}
+        if isinstance(added, dict) and any(added.values()):
+            say(
+                f"added to the seeded database: {added.get('policies', 0)} policies, "
+                f"{added.get('list_memberships', 0)} service-list memberships"
+            )
+
     def collectstatic(self) -> None:
         self.qifu("collectstatic", "--noinput", "-v0")
 

@@ -46,7 +46,8 @@ def table(results: Results, skipped: Mapping[str, str] | None = None) -> str:
     notes: list[tuple[str, str]] = []  # rows that are a name and a sentence
     for name, result in results.items():
         if isinstance(result, BatchResult):
-            notes.append((name, f"{result.seconds:.1f} s (batch job)"))
+            figures = "".join(f", {k} {v:,}" if isinstance(v, int) else f", {k} {v}" for k, v in result.detail.items())
+            notes.append((name, f"{result.seconds:.1f} s (batch job{figures})"))
             continue
         if isinstance(result, TimedResult):
             counted = f", {result.rows:,} rows" if result.rows is not None else ""

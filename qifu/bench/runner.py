@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import sys
 import time
 import zipfile
@@ -17,6 +18,7 @@ from tqdm import tqdm
 from qifu.bench import wrk
 from qifu.bench.environment import BenchEnv, data_dir_for
 from qifu.bench.scenarios import (
+    NEEDS_POLICIES,
     Auth,
     Batch,
     BatchResult,
@@ -147,8 +149,22 @@ def _run_timed(item: Timed, server: Server, creds: Credentials, samples: Samples
 def _run_batch(item: Batch, env: BenchEnv, samples: Samples) -> Result:
     argv = item.argv(samples)
     started = time.monotonic()
-    env.qifu(*argv, capture=True)
-    return BatchResult(time.monotonic() - started)
+    done = env.qifu(*argv, capture=True)
+    seconds = time.monotonic() - started
+    if not item.reports:
+        return BatchResult(seconds)
+    return reported(done.stdout, argv)
+
+
+def reported(stdout: str, argv: list[str]) -> BatchResult:
+    """The figures a reporting batch printed: its last stdout line, a JSON object with "seconds"."""
+    lines = [line for line in stdout.splitlines() if line.strip()]
+    try:
+        doc = json.loads(lines[-1])
+        seconds = float(doc.pop("seconds"))
+    except (IndexError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise BenchError(f"`qifu {' '.join(argv)}` printed no JSON with its seconds: {stdout[-200:]!r}") from exc
+    return BatchResult(seconds, detail=doc)
 
 
 def median_run(results: list[Result]) -> Result:
@@ -204,6 +220,8 @@ def _run_all(
         seconds = env.prepare_database(rebuild=opts.rebuild, seed=opts.seed, say=note)
         if seconds is not None:
             outcome.results["seed"] = BatchResult(seconds)
+        if opts.seed and any(item.name in NEEDS_POLICIES for item in items):
+            env.ensure_policies(say=note)
         note("collectstatic")
         env.collectstatic()
         samples = env.samples()
