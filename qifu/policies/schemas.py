@@ -3,19 +3,17 @@ policy object is checked by `services.policy_check`, which names the path of eve
 the input schema lets every key through to it (typed schemas would answer a bare `invalid`)."""
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any, Literal
 
-from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import BaseModel, ConfigDict
 
-from qifu.enterprises.models import Enterprise, Ownership, Specialized
-from qifu.policies.conditions import FIELDS, OP_LABELS, Kind
-from qifu.policies.engine import LeafResult
+from qifu.enterprises.models import Enterprise
+from qifu.policies.conditions import FIELDS
 from qifu.policies.models import Policy
 from qifu.policies.selectors import PolicyFilters, PolicyFit
 from qifu.policies.services import ImportResult
+from qifu.policies.wording import leaf_reason
 
 StatusCode = Literal["draft", "published", "expired"]
 OutcomeCode = Literal["true", "false", "unknown"]
@@ -193,56 +191,6 @@ def fit_out(fit: PolicyFit, list_names: dict[str, str]) -> dict[str, Any]:
     return {
         "policy": policy_brief(fit.policy),
         "eligible": explanation.eligible,
-        "leaves": [{**r.as_json(), "reason": reason_text(r, list_names)} for r in explanation.leaves],
+        "leaves": [{**r.as_json(), "reason": leaf_reason(r, list_names)} for r in explanation.leaves],
         "missing": [{"field": f, "label": str(FIELDS[f].label)} for f in explanation.missing],
-    }
-
-
-# --- reasons in plain Chinese (UX.md: the enterprise reads plain Chinese, never codes) ----------------
-
-CHOICE_LABELS: dict[str, Any] = {**dict(Ownership.choices), **dict(Specialized.choices)}
-
-
-def _number(value: Decimal | float | int) -> str:
-    text = f"{Decimal(str(value)):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def show_value(field: str, value: Any, list_names: dict[str, str]) -> str:
-    """One value of FIELD as a person reads it (with its unit)."""
-    if value is None:
-        return _("数据缺失")
-    spec = FIELDS[field]
-    if isinstance(value, list | tuple):
-        return "、".join(show_value(field, v, list_names) for v in value) or _("无")
-    if spec.kind == Kind.BOOL:
-        return _("是") if value else _("否")
-    if spec.kind == Kind.CHOICE:
-        return str(CHOICE_LABELS.get(str(value), value))
-    if spec.kind == Kind.LISTS:
-        return list_names.get(str(value), str(value))
-    if spec.kind == Kind.RATIO:
-        return f"{_number(round(float(value) * 100, 4))}%"
-    if spec.kind == Kind.DATE:
-        day = value if isinstance(value, date) else date.fromisoformat(str(value))
-        return _("%(y)s年%(m)s月%(d)s日") % {"y": day.year, "m": day.month, "d": day.day}
-    if isinstance(value, Decimal | float) or (isinstance(value, int) and not isinstance(value, bool)):
-        return f"{_number(value)}{spec.unit}"
-    return str(value)
-
-
-def reason_text(result: LeafResult, list_names: dict[str, str]) -> str:
-    """e.g. "上年营业收入 不低于 2000万元：本企业为 3500万元，符合"."""
-    leaf = result.leaf
-    wanted = show_value(leaf.field, leaf.raw, list_names)
-    if leaf.op == "between" and isinstance(leaf.raw, list) and len(leaf.raw) == 2:
-        low, high = (show_value(leaf.field, v, list_names) for v in leaf.raw)
-        wanted = _("%(low)s至%(high)s") % {"low": low, "high": high}
-    verdict = _("数据缺失") if result.outcome is None else _("符合") if result.outcome else _("不符合")
-    return _("%(field)s %(op)s %(wanted)s：本企业为 %(actual)s，%(verdict)s") % {
-        "field": FIELDS[leaf.field].label,
-        "op": OP_LABELS[leaf.op],
-        "wanted": wanted,
-        "actual": show_value(leaf.field, result.actual, list_names),
-        "verdict": verdict,
     }

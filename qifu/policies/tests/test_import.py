@@ -42,7 +42,9 @@ def conditions_with(bad_leaf: dict[str, Any]) -> dict[str, Any]:
 
 BAD_CONDITIONS = [
     pytest.param(
-        conditions_with({"field": "turnover", "op": "ge", "value": 1}), "conditions.all[2].field", id="unknown_field_case"
+        conditions_with({"field": "turnover", "op": "ge", "value": 1}),
+        "conditions.all[2].field",
+        id="unknown_field_case",
     ),
     pytest.param(
         conditions_with({"field": "employees", "op": "gte", "value": 1}), "conditions.all[2].op", id="unknown_op_case"
@@ -58,9 +60,7 @@ BAD_CONDITIONS = [
         id="between_one_value_case",
     ),
     pytest.param({"all": []}, "conditions.all", id="empty_all_case"),
-    pytest.param(
-        {"any": [ABOVE_SCALE, {"all": []}]}, "conditions.any[1].all", id="nested_empty_all_case"
-    ),
+    pytest.param({"any": [ABOVE_SCALE, {"all": []}]}, "conditions.any[1].all", id="nested_empty_all_case"),
 ]
 
 
