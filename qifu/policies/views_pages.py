@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from qifu.access.actor import Actor
-from qifu.access.web import business_view, staff_view
+from qifu.access.web import business_view, role_view, staff_view
 from qifu.core.errors import NotFound, QifuError
 from qifu.core.excel import XLSX_CONTENT_TYPE
 from qifu.core.web import paginate, render_page, wants_partial
@@ -160,11 +160,40 @@ def matches_export(request: HttpRequest, actor: Actor, code: str) -> HttpRespons
     )
 
 
-def _back(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next") or ""
+def _back(request: HttpRequest, fallback: str, target: str | None = None) -> str:
+    """The page to return to (`next`, this site only), else FALLBACK."""
+    target = request.POST.get("next", "") if target is None else target
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         return target
     return fallback
+
+
+@require_GET
+@staff_view
+def brief(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """可介绍的政策 for ?uscc=, loaded by the 360 page and the visit form after they render (those
+    pages read no policy themselves). Nothing for an enterprise outside the actor's scope — a
+    department's joint visit may go to one."""
+    try:
+        enterprise = enterprise_get_for_policies(actor=actor, uscc=request.GET.get("uscc", ""))
+    except NotFound:
+        return HttpResponse("")
+    fallback = reverse("enterprises:detail", args=[enterprise.uscc])
+    context = {
+        "e": enterprise,
+        "brief": policy_brief(actor=actor, enterprise=enterprise),
+        "next": _back(request, fallback, request.GET.get("next", "")),
+    }
+    return render(request, "policies/partials/_brief.html", context)
+
+
+@require_GET
+@role_view(lambda actor: actor.is_enterprise)
+def home_card(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The enterprise home page's 适合我们的政策 (n) card, loaded after the page."""
+    enterprise = for_us_enterprise(actor=actor)
+    n = len(enterprise_policies(actor=actor, enterprise=enterprise, include_unknown=False))
+    return render(request, "policies/partials/_for_us_card.html", {"n": n})
 
 
 @require_POST

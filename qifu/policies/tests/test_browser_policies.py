@@ -2,7 +2,8 @@
 menu on a desktop and from 更多 on a 390 px phone, and sees a policy with its reasons in plain
 Chinese — no script or console error, no horizontal scrolling on the phone. Runs against the
 seeded demo server (root conftest); one policy that surely fits the demo account's enterprise is
-published first through the real import service; screenshots go to test-results/.
+published first through the real import service. The enterprise's liaison then finds it in the
+brief on the 360 page on a phone and records 已宣讲 in place. Screenshots go to test-results/.
 """
 
 import json
@@ -38,7 +39,7 @@ policy_import(actor=None, replace=True, items=[{
     "valid_from": "2020-01-01", "valid_to": "2099-12-31", "benefit": "一次性奖励20万元",
     "summary": "浏览器测试用政策。", "conditions": {"all": leaves}, "status": "published",
 }])
-print(json.dumps({"name": e.name, "park": e.park}))
+print(json.dumps({"name": e.name, "park": e.park, "uscc": e.uscc}))
 """
 
 
@@ -103,5 +104,20 @@ def test_an_enterprise_sees_a_fitting_policy_with_its_reasons_on_desktop_and_pho
     expect(phone_card).to_contain_text("✓")
     assert _fits(phone)
     phone.screenshot(path=results_dir / "policies-2-for-us-phone.png", full_page=True)
+
+    # the home page's card counts it (loaded after the page)
+    phone.goto(f"{demo_server.url}/")
+    expect(phone.locator("a#for-us-card")).to_contain_text("适合我们的政策")
+
+    # the enterprise's liaison, on a phone before the visit: the brief on the 360 page, 已宣讲 in place
+    liaison = sign_in("liaison", PHONE)
+    watch_errors(liaison, errors)
+    liaison.goto(f"{demo_server.url}/enterprises/{enterprise['uscc']}/")
+    row = liaison.locator("section#policy-brief li", has_text=TITLE)
+    expect(row).to_be_visible()
+    row.get_by_role("button", name="记录已宣讲").click()
+    expect(liaison.locator("section#policy-brief li", has_text=TITLE)).to_contain_text("已于")
+    assert _fits(liaison)
+    liaison.locator("section#policy-brief").screenshot(path=results_dir / "policies-3-liaison-brief-phone.png")
 
     assert errors == []

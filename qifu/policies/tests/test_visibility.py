@@ -153,8 +153,18 @@ def test_the_issuing_department_sees_every_enterprises_eligibility(world: Any) -
     assert cast.a.name not in body and cast.b.name not in body  # JFJ's policy: only its own scope
 
 
-def test_the_brief_on_the_360_page_is_for_staff_only(world: Any) -> None:
+@pytest.mark.parametrize("role", ROLES)
+def test_the_brief_is_for_staff_who_see_the_enterprise(world: Any, role: str) -> None:
     cast = world
-    for role in ("desk", "leader", "liaison_a", "kjj_handler"):
-        assert 'id="policy-brief"' in _client(cast, role).get(f"/enterprises/{cast.a.uscc}/").content.decode()
-    assert 'id="policy-brief"' not in _client(cast, "ent_a").get(f"/enterprises/{cast.a.uscc}/").content.decode()
+    c = _client(cast, role)
+    page = c.get(f"/enterprises/{cast.a.uscc}/")
+    brief = c.get("/policies/brief/", {"uscc": cast.a.uscc})
+    if role in SEES_A:
+        assert "/policies/brief/" in page.content.decode()
+        assert 'id="policy-brief"' in brief.content.decode()
+    elif role in STAFF:  # nothing to show, and no error on the page that asked
+        assert brief.status_code == 200 and brief.content == b""
+    else:
+        assert brief.status_code == 404
+    if role in ENTERPRISES:
+        assert "/policies/brief/" not in page.content.decode()
