@@ -263,7 +263,5 @@ def rate_visit(request: HttpRequest, visit_id: int, payload: RatingIn) -> dict[s
 )
 def get_photo(request: HttpRequest, visit_id: int, photo_id: int) -> FileResponse:
     actor = actor_of(request)
-    photo = sel.visit_photo_get(actor=actor, photo_id=photo_id)
-    if photo.visit_id != visit_id:
-        raise NotFound("photo not found")
+    photo = sel.visit_photo_get(actor=actor, photo_id=photo_id, visit_id=visit_id)
     return file_response(actor=actor, stored=photo.file)

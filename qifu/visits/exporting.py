@@ -162,17 +162,22 @@ def visit_export(
             ),
         )
     count -= 1 if truncated else 0
+    audited: dict[str, Any] = {
+        "enterprise": filters.enterprise,
+        "liaison": filters.liaison,
+        "month": filters.month.isoformat() if filters.month else "",
+        "kind": filters.kind,
+    }
+    if filters.liaison_name:  # the page's filters (the liaison by name, a department), when set
+        audited["liaison_name"] = filters.liaison_name
+    if filters.department:
+        audited["department"] = filters.department
     audit_record(
         actor=actor,
         action="visit_export",
         object_type="visit",
         changes={
-            "filters": {
-                "enterprise": filters.enterprise,
-                "liaison": filters.liaison,
-                "month": filters.month.isoformat() if filters.month else "",
-                "kind": filters.kind,
-            },
+            "filters": audited,
             "coverage_month": month.isoformat(),
             "rows": count,
             "truncated": truncated,

@@ -21,7 +21,8 @@ from qifu.cases.models import Urgency
 from qifu.core.errors import QifuError
 from qifu.reference.models import Department
 from qifu.visits.models import Feedback, PreferredChannel, VisitKind
-from qifu.visits.selectors_pages import VisitFilters
+from qifu.visits.selectors import VisitFilters
+from qifu.visits.selectors_pages import month_parse
 
 MAX_PHOTOS = 9
 MAX_PROBLEMS = 10
@@ -303,16 +304,18 @@ class VisitFilterForm(forms.Form):
 
 
 def visit_filters(query: QueryDict) -> VisitFilters:
-    """GET parameters → VisitFilters; unknown keys ignored, bad values dropped (shape only)."""
+    """The ledger's GET parameters → VisitFilters; unknown keys ignored, bad values dropped (shape
+    only): the liaison by username or name, the month `YYYY-MM` as its first day (a month out of
+    range: the current one), over budget only when ticked."""
     form = VisitFilterForm(query)
     form.is_valid()
     d = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
     return VisitFilters(
-        month=d.get("month") or "",
-        liaison=d.get("liaison") or "",
+        month=month_parse(d["month"]).first if d.get("month") else None,
+        liaison_name=d.get("liaison") or "",
         department=(d.get("department") or "").upper(),
         kind=d.get("kind") or "",
-        over_budget=bool(d.get("over_budget")),
+        over_budget=True if d.get("over_budget") else None,
         enterprise=(d.get("enterprise") or "").upper(),
     )
 

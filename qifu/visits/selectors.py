@@ -1,25 +1,30 @@
 """Visit reads. Every list starts from `qifu.access.scopes.scope_visits`; `visit_get` answers
 NotFound for missing and invisible visits alike.
 
-- the visit ledger (filters: enterprise, liaison, month, kind) and one visit with its parts;
+- the visit ledger (filters: enterprise, liaison, department, month, kind, over budget: one query for
+  the API, the ledger page and its export) and one visit with its parts;
 - the visit plan of a liaison for a month (live from Linkage and the month's visits: a liaison has
   a few dozen enterprises, so it is two small indexed queries);
 - coverage per liaison and per department (from the CoverageTotal rollup: a few thousand rows at
   city scale, whatever the number of visits);
-- the enterprises most contacted this month (ContactMonth rollup) and an enterprise's budget.
+- the enterprises most contacted this month (ContactMonth rollup), planned visits to merge and an
+  enterprise's budget;
+- the participant picker (staff of any department).
+
+The pages' own reads (months, the visit page, coverage access, the enterprise's preferences) are in
+`qifu.visits.selectors_pages`.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from qifu.access.actor import Actor
-from qifu.access.scopes import scope_enterprises, scope_visits
+from qifu.access.scopes import scope_enterprises, scope_staff, scope_visits
 from qifu.accounts.models import User
 from qifu.accounts.roles import LIAISON_ROLES, STAFF_ROLES, Role
 from qifu.core.errors import NotFound
@@ -47,21 +52,33 @@ from qifu.visits.models import (
 
 @dataclass(frozen=True)
 class VisitFilters:
+    """The ledger's filters: the API's query, the ledger page's query string (parsed by
+    `qifu.visits.forms.visit_filters`) and the export, which exports what the page lists."""
+
     enterprise: str = ""  # USCC
-    liaison: int | None = None  # a participant (the author is one)
+    liaison: int | None = None  # a participant (the author is one) by id (the API; -1: nobody)
+    liaison_name: str = ""  # a participant by username or exact name (the page: everyone so named)
+    department: str = ""  # a department code: the author's or a participant's
     month: date | None = None  # any day of the month
     kind: str = ""
     over_budget: bool | None = None
 
 
 def visit_list(*, actor: Actor, filters: VisitFilters | None = None) -> QuerySet[Visit]:
-    """The visits the actor may see, newest first, with the enterprise and the author joined."""
+    """走访台账: the visits the actor may see, narrowed by the filters (never widened), newest first,
+    with the enterprise, the author (and their department) and the project joined."""
     f = filters or VisitFilters()
     qs = scope_visits(actor)
     if f.enterprise:
         qs = qs.filter(enterprise__uscc=normalize_uscc(f.enterprise))
     if f.liaison:
         qs = qs.filter(pk__in=VisitParticipant.objects.filter(user_id=f.liaison).values("visit_id"))
+    if f.liaison_name:
+        named = User.objects.filter(Q(username=f.liaison_name) | Q(display_name=f.liaison_name)).values("pk")
+        qs = qs.filter(pk__in=VisitParticipant.objects.filter(user_id__in=named).values("visit_id"))
+    if f.department:
+        in_dept = VisitParticipant.objects.filter(visit=OuterRef("pk"), department__code=f.department)
+        qs = qs.filter(Q(author__department__code=f.department) | Q(Exists(in_dept)))
     if f.month:
         start, end = month_bounds(f.month)
         qs = qs.filter(visited_at__gte=start, visited_at__lt=end)
@@ -69,11 +86,17 @@ def visit_list(*, actor: Actor, filters: VisitFilters | None = None) -> QuerySet
         qs = qs.filter(kind=f.kind)
     if f.over_budget is not None:
         qs = qs.filter(over_budget=f.over_budget)
-    return qs.select_related("enterprise", "author", "project").order_by("-visited_at", "-id")
+    return qs.select_related("enterprise", "author", "author__department", "project").order_by("-visited_at", "-id")
 
 
 def visit_get(*, actor: Actor, visit_id: int) -> Visit:
-    visit = scope_visits(actor).select_related("enterprise", "author", "project").filter(pk=visit_id).first()
+    """A visit the actor may see, with what the API and the visit page show of it joined."""
+    visit = (
+        scope_visits(actor)
+        .select_related("enterprise", "author", "author__department", "project", "recheck_of")
+        .filter(pk=visit_id)
+        .first()
+    )
     if visit is None:
         raise NotFound("visit not found")
     return visit
@@ -101,13 +124,13 @@ def visit_detail(*, actor: Actor, visit_id: int) -> VisitDetail:
     return VisitDetail(visit=visit, participants=participants, photos=photos, cases=cases, can_rate=can_rate)
 
 
-def visit_photo_get(*, actor: Actor, photo_id: int) -> VisitPhoto:
-    """A photo of a visit the actor may see (for serving the file through a permission check)."""
-    photo = (
-        VisitPhoto.objects.filter(pk=photo_id, visit__in=scope_visits(actor).values("pk"))
-        .select_related("file")
-        .first()
-    )
+def visit_photo_get(*, actor: Actor, photo_id: int, visit_id: int | None = None) -> VisitPhoto:
+    """A photo of a visit the actor may see (for serving the file through a permission check); with
+    `visit_id`, only a photo of that visit (the URL names both)."""
+    photos = VisitPhoto.objects.filter(pk=photo_id, visit__in=scope_visits(actor).values("pk"))
+    if visit_id is not None:
+        photos = photos.filter(visit_id=visit_id)
+    photo = photos.select_related("file").first()
     if photo is None:
         raise NotFound("photo not found")
     return photo
@@ -125,14 +148,10 @@ def visit_enterprise_get(*, actor: Actor, uscc: str) -> Enterprise:
     return enterprise
 
 
-def enterprise_visits(*, actor: Actor, enterprise: Enterprise, limit: int = 20) -> list[Visit]:
-    """The latest visits of one enterprise (the 360 page)."""
-    return list(
-        scope_visits(actor)
-        .filter(enterprise=enterprise)
-        .select_related("author")
-        .order_by("-visited_at", "-id")[:limit]
-    )
+def enterprise_visits(*, actor: Actor, enterprise_id: int, limit: int = 5) -> list[Visit]:
+    """The latest visits of one enterprise the actor may see (the 360 page's card)."""
+    qs = scope_visits(actor).filter(enterprise_id=enterprise_id).select_related("author", "author__department")
+    return list(qs.order_by("-visited_at", "-id")[:limit])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -175,11 +194,12 @@ class Plan:
         return self.counts[PlanStatus.DONE] / len(self.rows) if self.rows else None
 
 
-def plan_liaison(*, actor: Actor, liaison_id: int | None) -> User:
-    """Whose plan the actor may read: their own (a liaison); any liaison's (the desk, leaders);
-    one of their department's liaisons (a department head). Else NotFound."""
-    target = actor.id if liaison_id is None else int(liaison_id)
-    user = User.objects.filter(pk=target, role__in=LIAISON_ROLES).select_related("department").first()
+def plan_liaison(*, actor: Actor, liaison_id: int | None = None, username: str = "") -> User:
+    """Whose plan the actor may read, named by username (the plan page), else by id (the API, the
+    coverage table's links), else the actor: their own (a liaison); any liaison's (the desk,
+    leaders); one of their department's liaisons (a department head). Else NotFound."""
+    key = Q(username=username) if username else Q(pk=actor.id if liaison_id is None else int(liaison_id))
+    user = User.objects.filter(key, role__in=LIAISON_ROLES).select_related("department").first()
     return _plan_readable(actor, user)
 
 
@@ -365,31 +385,48 @@ def coverage_total(*, actor: Actor, month: date) -> CoverageRow:
 @dataclass(frozen=True)
 class ContactedRow:
     enterprise: Enterprise
-    counted: int
+    counted: int  # contacts counted against the budget (requested ones are not)
     total: int
     budget: int
+    quiet: QuietPeriod | None = None  # the first quiet period not over yet
+
+    @property
+    def over(self) -> bool:
+        return self.counted > self.budget
+
+    @property
+    def full(self) -> bool:
+        return self.counted >= self.budget
 
 
-def most_contacted(*, actor: Actor, month: date, limit: int = 20) -> list[ContactedRow]:
-    """The desk's (and leaders') list of the enterprises most contacted in the month."""
+def most_contacted(*, actor: Actor, month: date, limit: int = 20, uncounted: bool = False) -> list[ContactedRow]:
+    """The desk's (and leaders') list of the enterprises most contacted in the month, counted contacts
+    first, with their budget and quiet period; `uncounted` also lists those contacted only at their
+    own request (the page does, after the others). Empty for everyone else."""
     if not actor.is_zone_wide:
         return []
-    rows = list(
-        ContactMonth.objects.filter(month=month_start(month), counted__gt=0)
-        .select_related("enterprise")
-        .order_by("-counted", "-total", "enterprise_id")[:limit]
-    )
+    visible = scope_enterprises(actor).values("pk")
+    months = ContactMonth.objects.filter(month=month_start(month), enterprise_id__in=visible)
+    if not uncounted:
+        months = months.filter(counted__gt=0)
+    rows = list(months.select_related("enterprise").order_by("-counted", "-total", "enterprise_id")[:limit])
+    ids = [r.enterprise_id for r in rows]
     budgets = dict(
-        ServicePreference.objects.filter(
-            enterprise_id__in=[r.enterprise_id for r in rows], monthly_budget__isnull=False
-        ).values_list("enterprise_id", "monthly_budget")
+        ServicePreference.objects.filter(enterprise_id__in=ids, monthly_budget__isnull=False).values_list(
+            "enterprise_id", "monthly_budget"
+        )
     )
+    quiet: dict[int, QuietPeriod] = {}
+    today = timezone.localdate()
+    for period in QuietPeriod.objects.filter(enterprise_id__in=ids, ends_on__gte=today).order_by("starts_on"):
+        quiet.setdefault(period.enterprise_id, period)
     return [
         ContactedRow(
             enterprise=r.enterprise,
             counted=r.counted,
             total=r.total,
             budget=_budget(budgets.get(r.enterprise_id)),
+            quiet=quiet.get(r.enterprise_id),
         )
         for r in rows
     ]
@@ -466,33 +503,61 @@ def planned_visit_list(
     return qs.select_related("enterprise", "planner", "department").order_by("planned_on", "id")
 
 
-def plans_to_merge(*, actor: Actor, month: date | None = None) -> list[dict[str, Any]]:
-    """For the desk: enterprises with two or more planned visits (merge candidates)."""
-    if actor.role != Role.DESK:
-        return []
-    qs = PlannedVisit.objects.filter(state=PlanState.PLANNED)
-    if month is not None:
-        qs = qs.filter(planned_on__gte=month_start(month), planned_on__lt=month_bounds(month)[1].date())
-    return list(
-        qs.values("enterprise_id", "enterprise__name", "enterprise__uscc")
-        .annotate(n=Count("id"))
-        .filter(n__gte=2)
-        .order_by("-n", "enterprise_id")[:100]
+def planned_visit_get(*, actor: Actor, plan_id: int) -> PlannedVisit:
+    plan = planned_visit_list(actor=actor, state="").filter(pk=plan_id).first()
+    if plan is None:
+        raise NotFound("planned visit not found")
+    return plan
+
+
+@dataclass
+class MergeGroup:
+    enterprise: Enterprise
+    plans: list[PlannedVisit]
+
+
+def merge_groups(*, actor: Actor, limit: int = 30) -> list[MergeGroup]:
+    """Enterprises with two or more open planned visits (from now on): candidates for one joint visit."""
+    today = timezone.localdate()
+    open_plans = PlannedVisit.objects.filter(
+        state=PlanState.PLANNED, planned_on__gte=today, enterprise_id__in=scope_enterprises(actor).values("pk")
     )
-
-
-def participants_choices(*, actor: Actor, query: str = "", limit: int = 20) -> list[User]:
-    """Staff to add as participants (any department)."""
-    if not actor.is_staff_role:
-        return []
-    qs = User.objects.filter(role__in=STAFF_ROLES, is_active=True).select_related("department")
-    if query:
-        qs = qs.filter(Q(display_name__icontains=query) | Q(username__icontains=query))
-    return list(qs.order_by("department__code", "username")[:limit])
+    busy = list(
+        open_plans.values("enterprise_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=2)
+        .order_by("-n")[:limit]
+        .values_list("enterprise_id", flat=True)
+    )
+    plans = open_plans.filter(enterprise_id__in=busy).select_related("enterprise", "planner", "department")
+    groups: dict[int, MergeGroup] = {}
+    for plan in plans.order_by("planned_on", "pk"):
+        groups.setdefault(plan.enterprise_id, MergeGroup(plan.enterprise, [])).plans.append(plan)
+    return [groups[i] for i in busy if i in groups]
 
 
 def local_month(value: datetime | None = None) -> date:
     return month_start(timezone.localdate(value or timezone.now()))
+
+
+# ---------------------------------------------------------------------------------------------
+# Participants
+
+
+def staff_options(*, actor: Actor, term: str, limit: int = 12) -> list[User]:
+    """The participant picker: active staff of any department by name or username."""
+    term = term.strip()
+    if len(term) < 1 or not actor.is_staff_role:
+        return []
+    qs = scope_staff(actor).filter(Q(display_name__icontains=term) | Q(username__istartswith=term))
+    return list(qs.select_related("department").order_by("department__sort", "username")[:limit])
+
+
+def staff_by_ids(*, actor: Actor, ids: list[int]) -> list[User]:
+    """The chosen participants again (a refused post shows them as chips)."""
+    if not ids:
+        return []
+    return list(scope_staff(actor).filter(pk__in=ids[:50]).select_related("department").order_by("username"))
 
 
 def staff_ids(*, actor: Actor, usernames: list[str]) -> list[int]:
@@ -519,10 +584,3 @@ def staff_ids(*, actor: Actor, usernames: list[str]) -> list[int]:
 
 def user_id_by_username(username: str) -> int | None:
     return User.objects.filter(username=username).values_list("pk", flat=True).first()
-
-
-def planned_visit_get(*, actor: Actor, plan_id: int) -> PlannedVisit:
-    plan = planned_visit_list(actor=actor, state="").filter(pk=plan_id).first()
-    if plan is None:
-        raise NotFound("planned visit not found")
-    return plan

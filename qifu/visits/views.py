@@ -42,27 +42,26 @@ from qifu.visits.selectors import (
     coverage_liaison_totals,
     coverage_row,
     coverage_total,
+    merge_groups,
+    most_contacted,
+    plan_liaison,
+    staff_by_ids,
+    staff_options,
+    visit_get,
+    visit_list,
+    visit_photo_get,
     visit_plan,
 )
 from qifu.visits.selectors_pages import (
     coverage_access,
     departments,
-    export_filters,
-    merge_groups,
     month_parse,
-    most_contacted,
     my_preferences,
     my_quiet_period,
     plan_for,
-    plan_liaison,
-    staff_by_ids,
-    staff_options,
     visit_budget,
     visit_enterprise,
-    visit_get,
-    visit_ledger,
     visit_page,
-    visit_photo_get,
 )
 from qifu.visits.selectors_pages import may_log_visits as _may_log
 
@@ -80,9 +79,10 @@ def _int(value: str | None) -> int:
 @staff_view
 def plan(request: HttpRequest, actor: Actor) -> HttpResponse:
     """走访计划: the liaison's month (their own; the desk, leaders and heads may open another's)."""
-    liaison = plan_liaison(actor=actor, username=request.GET.get("liaison", ""))
+    named = request.GET.get("liaison", "")  # a username, or an id (the coverage table links by id)
+    liaison = plan_liaison(actor=actor, liaison_id=_int(named) or None, username="" if _int(named) else named)
     month = month_parse(request.GET.get("month"))
-    found = visit_plan(actor=actor, month=month.first, liaison_id=liaison.pk)
+    found = visit_plan(actor=actor, month=month.first, liaison=liaison)
     return render(request, "visits/plan.html", {"plan": found, "month": month, "own": liaison.pk == actor.id})
 
 
@@ -216,7 +216,7 @@ def ledger(request: HttpRequest, actor: Actor) -> HttpResponse:
     """走访台账: the scope, narrowed by the filters in the URL; 导出Excel exports exactly these. An
     enterprise sees its own visits here (to rate them), without the staff filters."""
     filters = visit_filters(request.GET)
-    page = paginate_capped(request, visit_ledger(actor=actor, filters=filters))
+    page = paginate_capped(request, visit_list(actor=actor, filters=filters))
     context = {"page": page, "filters": filters, "departments": departments, "kinds": VisitKind.choices}
     return render_page(request, "visits/ledger.html", context, partial="table")
 
@@ -225,8 +225,7 @@ def ledger(request: HttpRequest, actor: Actor) -> HttpResponse:
 @staff_view  # type: ignore[arg-type]  # a FileResponse streams (HttpResponseBase)
 def export(request: HttpRequest, actor: Actor) -> HttpResponseBase:
     """导出Excel: the filtered ledger (same GET parameters) and the month's coverage, streamed."""
-    filters = export_filters(visit_filters(request.GET))
-    file, _rows, _truncated = visit_export(actor=actor, filters=filters)
+    file, _rows, _truncated = visit_export(actor=actor, filters=visit_filters(request.GET))
     return FileResponse(file, as_attachment=True, filename=export_filename(), content_type=XLSX_CONTENT_TYPE)
 
 
@@ -269,7 +268,8 @@ def coverage(request: HttpRequest, actor: Actor) -> HttpResponse:
 def contacts(request: HttpRequest, actor: Actor) -> HttpResponse:
     """无事不扰 for the desk: the most contacted enterprises this month and planned visits to merge."""
     month = month_parse(request.GET.get("month"))
-    context = {"month": month, "rows": most_contacted(actor=actor, month=month), "groups": merge_groups(actor=actor)}
+    rows = most_contacted(actor=actor, month=month.first, limit=30, uncounted=True)
+    context = {"month": month, "rows": rows, "groups": merge_groups(actor=actor)}
     return render(request, "visits/contacts.html", context)
 
 

@@ -11,7 +11,7 @@ from qifu.access.actor import Actor
 from qifu.accounts.models import User
 from qifu.visits.forms import LEARNT
 from qifu.visits.models import Visit
-from qifu.visits.selectors_pages import enterprise_visits
+from qifu.visits.selectors import enterprise_visits
 
 register = template.Library()
 

@@ -112,6 +112,10 @@ def test_most_contacted_for_the_desk(world: Cast) -> None:
     rows = most_contacted(actor=Actor.of(cast.desk), month=NOV)
     assert [(r.enterprise.pk, r.counted, r.budget) for r in rows] == [(cast.a.pk, 2, 2), (cast.b.pk, 1, 2)]
     assert most_contacted(actor=Actor.of(cast.liaison_a), month=NOV) == []
+    # the page also lists the enterprises contacted only at their request, last
+    rows = most_contacted(actor=Actor.of(cast.desk), month=NOV, uncounted=True)
+    assert [(r.enterprise.pk, r.counted, r.total) for r in rows][-1] == (cast.c.pk, 0, 1)
+    assert rows[0].full and not rows[0].over and rows[0].quiet is None
 
 
 def test_the_desk_merges_planned_visits_into_one_joint_visit(world: Cast) -> None:

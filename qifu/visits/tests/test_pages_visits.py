@@ -467,6 +467,18 @@ def test_ledger_export_is_the_filtered_list(cast):
     assert _client(cast, "sysadmin").get(reverse("visits:export")).status_code == 404
 
 
+def test_ledger_export_narrows_by_department_and_liaison_name_like_the_ledger(cast):
+    from openpyxl import load_workbook
+
+    _log(cast)
+    _log(cast, "liaison_b", enterprise=cast.b, kind="policy")
+    for params in ("?department=JFJ", "?liaison=挂钩干部甲"):
+        response = _client(cast, "desk").get(reverse("visits:export") + params)
+        book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+        text = " ".join(str(c) for row in book.worksheets[0].iter_rows(values_only=True) for c in row if c)
+        assert cast.a.name in text and cast.b.name not in text, params
+
+
 # --- coverage -------------------------------------------------------------------------------------
 
 
