@@ -19,7 +19,7 @@ numpy float64, Python float); `age_years` is never computed per row: "age ≥ N 
 """
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -415,10 +415,20 @@ class Columns:
     known: dict[str, np.ndarray]
     lists: dict[str, np.ndarray] | None  # code -> member mask; None = no snapshot (unknown)
     ctx: Context
+    _factors: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
         return int(self.ids.shape[0])
+
+    def factors(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """A text column as (its sorted distinct values, each row's index into them), computed once:
+        a text leaf is decided on the distinct values and spread to the rows by that index, so
+        `uscc in [200 codes]` costs a binary search, not a sort of 100,000 strings per leaf."""
+        if name not in self._factors:
+            uniques, inverse = np.unique(self.values[name], return_inverse=True)
+            self._factors[name] = (uniques, inverse.reshape(-1))
+        return self._factors[name]
 
 
 NUMERIC = (Kind.INT, Kind.MONEY)
@@ -502,6 +512,8 @@ def _vec_leaf(leaf: Leaf, cols: Columns) -> Masks:
         return (hit, ~hit) if op == "in" else (~hit, hit)
     if leaf.field == "age_years":
         return _vec_age(op, v, cols)
+    if spec.kind in (Kind.TEXT, Kind.INDUSTRY, Kind.CHOICE):
+        return _vec_text(leaf, cols)
     if spec.kind == Kind.RATIO:
         rd, rev = cols.values["rd_last_year"], cols.values["revenue_last_year"]
         known = cols.known["rd_last_year"] & cols.known["revenue_last_year"] & (rev > 0)
@@ -515,6 +527,24 @@ def _vec_leaf(leaf: Leaf, cols: Columns) -> Masks:
         elif spec.kind == Kind.DATE:
             v = tuple(float(x.toordinal()) for x in v) if isinstance(v, tuple) else float(v.toordinal())
     hit = _vec_compare(arr, op, v)
+    return known & hit, known & ~hit
+
+
+def _vec_text(leaf: Leaf, cols: Columns) -> Masks:
+    uniques, inverse = cols.factors(leaf.field)
+    op: str = leaf.op
+    v: Any = leaf.value
+    if op in ("eq", "ne", "in", "not_in"):
+        wanted = np.array(v if isinstance(v, tuple) else (v,), dtype=np.str_)
+        on = np.zeros(uniques.shape[0], bool)
+        if uniques.shape[0]:
+            at = np.minimum(np.searchsorted(uniques, wanted), uniques.shape[0] - 1)
+            on[at[uniques[at] == wanted]] = True
+        hit_unique = on if op in ("eq", "in") else ~on
+    else:
+        hit_unique = _vec_compare(uniques, op, v)
+    hit = hit_unique[inverse]
+    known = cols.known[leaf.field]
     return known & hit, known & ~hit
 
 
