@@ -17,8 +17,9 @@ the whole population. The translation builds a minimal TaxBenefitSystem:
 The translator is written apart from `engine.evaluate` (its own comparisons and Kleene logic), so
 the bench's check that both give the same eligible set for every policy means something. The
 inputs are read from the database with `engine.load_columns` (the same single query), inside the
-timing. Text columns come out of OpenFisca as object arrays; each is turned into a numpy string
-array once per simulation (cached on the population), not once per leaf.
+timing. Text columns come out of OpenFisca as object arrays; each is factorised once per
+simulation (distinct values and each row's index, cached on the population) and a text leaf is
+decided on the distinct values, as the engine does.
 """
 
 from __future__ import annotations
@@ -117,10 +118,12 @@ def _policy_formula(node: Node, on: date, list_codes: tuple[str, ...]) -> Any:
     return formula
 
 
-def _text(population: Any, name: str, period: Any) -> np.ndarray:
-    cache: dict[str, np.ndarray] = population.__dict__.setdefault("_qifu_text", {})
+def _text(population: Any, name: str, period: Any) -> tuple[np.ndarray, np.ndarray]:
+    """A text column as (distinct values, each row's index into them), once per simulation."""
+    cache: dict[str, tuple[np.ndarray, np.ndarray]] = population.__dict__.setdefault("_qifu_text", {})
     if name not in cache:
-        cache[name] = np.asarray(population(name, period), dtype=np.str_)
+        uniques, inverse = np.unique(np.asarray(population(name, period), dtype=np.str_), return_inverse=True)
+        cache[name] = (uniques, inverse.reshape(-1))
     return cache[name]
 
 
@@ -156,8 +159,16 @@ def _leaf(leaf: Leaf, population: Any, period: Any, on: date, list_codes: tuple[
         hit = _age(op, value, founded, on)
         return known & hit, known & ~hit
     known = population(f"{leaf.field}__known", period)
-    column = _text(population, leaf.field, period) if kind in TEXT_KINDS else population(leaf.field, period)
-    hit = _compare(column, op, _plain(value, kind))
+    if kind in TEXT_KINDS:  # decided on the distinct values, spread to the rows
+        uniques, inverse = _text(population, leaf.field, period)
+        if op in ("eq", "ne", "in", "not_in"):
+            wanted = set(value) if isinstance(value, tuple) else {value}
+            member = np.fromiter((u in wanted for u in uniques.tolist()), dtype=bool, count=uniques.shape[0])
+            hit = (member if op in ("eq", "in") else ~member)[inverse]
+        else:
+            hit = _compare(uniques, op, value)[inverse]
+    else:
+        hit = _compare(population(leaf.field, period), op, _plain(value, kind))
     return known & hit, known & ~hit
 
 

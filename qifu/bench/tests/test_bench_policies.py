@@ -127,6 +127,7 @@ def seeded(db, settings, tmp_path) -> None:
     usccs = list(Enterprise.objects.order_by("uscc").values_list("uscc", flat=True))
     planned = PolicyPlanner(seed=3, count=60, departments={"JFJ": "经济发展局"}, named=usccs[:5], blacklist=usccs[5:7])
     department = Policy.objects.values_list("department_id", flat=True).first()
+    assert department is not None
     for row in planned.plan():
         Policy.objects.create(
             code=f"T-{row.code}", title=row.title, category=row.category, department_id=department,
