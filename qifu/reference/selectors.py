@@ -57,7 +57,9 @@ def service_list_names() -> dict[str, str]:
 
 def policy_categories() -> dict[str, str]:
     """{code: Chinese name} of the policy categories (taxonomy.yaml `policy_categories`)."""
-    return dict(Code.objects.filter(kind=Code.Kind.POLICY_CATEGORY).order_by("sort", "code").values_list("code", "name"))
+    return dict(
+        Code.objects.filter(kind=Code.Kind.POLICY_CATEGORY).order_by("sort", "code").values_list("code", "name")
+    )
 
 
 def reference_cache_clear(**_: object) -> None:
