@@ -27,6 +27,8 @@ from qifu.reference.models import Department
 from qifu.reference.selectors import policy_categories
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")
+# Page addresses under /policies/ that a policy code would shadow (urls_pages.py, urls_edit.py).
+RESERVED_CODES = frozenset({"new", "import", "preview", "export.json", "for-us", "introduce", "brief", "home-card"})
 TEXT_LIMITS = {
     "title": 200, "document_no": 100, "benefit": 500, "summary": 20_000, "interpretation": 20_000, "full_text": 200_000,
 }  # fmt: skip
@@ -85,6 +87,8 @@ def policy_check(data: Any, *, index: int | None = None) -> tuple[PolicyIn | Non
         bad(key, _("未知的键：%(key)s。") % {"key": key})
     if not code or not CODE_PATTERN.match(code):
         bad("code", _("政策编号必填：2至64位字母、数字、点、横线或下划线。"))
+    elif code.lower() in RESERVED_CODES:
+        bad("code", _("“%(code)s”是系统保留字，不能用作政策编号。") % {"code": code})
     texts: dict[str, str] = {}
     for key, limit in TEXT_LIMITS.items():
         value = data.get(key, "")

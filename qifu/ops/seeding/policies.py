@@ -968,6 +968,43 @@ def seed_policies(writer: Writer) -> None:
         writer._insert(Policy, rows[start : start + 1_000])
     writer.result.counts["policies"] = len(rows)
     writer._done("policies", started)
+    _seed_notices(writer)
+
+
+def _seed_notices(writer: Writer) -> None:
+    """The demo zone has been running: every enterprise eligible for a policy in force was told
+    when it was published (PolicyNotice rows), so the first nightly run tells only the newly
+    eligible — not the whole zone about every seeded policy at once. The 免申即享 lists are
+    drawn up as the nightly job would."""
+    from qifu.policies import engine
+    from qifu.policies.models import PolicyNotice
+    from qifu.policies.selectors import current_policies, policy_tree
+    from qifu.policies.services_grants import grant_list_refresh
+
+    ctx = engine.context(writer.as_of)
+    policies = current_policies(writer.as_of)
+    cols = engine.load_columns(ctx)
+    matched = engine.match_all(((p.code, policy_tree(p)) for p in policies), cols)
+    total = sum(len(ids) for ids in matched.values())
+    started = writer._phase("policy notices", total)
+    batch: list[dict[str, Any]] = []
+    for policy in policies:
+        for enterprise_id in matched[policy.code]:
+            batch.append(
+                {
+                    "enterprise_id": int(enterprise_id),
+                    "policy_id": policy.pk,
+                    "notified_at": policy.published_at or writer.now,
+                }
+            )
+            if len(batch) >= 20_000:
+                writer._insert(PolicyNotice, batch)
+                batch = []
+    if batch:
+        writer._insert(PolicyNotice, batch)
+    writer.result.counts["policy_notices"] = total
+    writer._done("policy notices", started)
+    writer.result.counts["policy_grants"] = grant_list_refresh(on=writer.as_of)
 
 
 def seed_policies_only(*, scale_name: str, seed: int, progress: Any = None) -> dict[str, int]:

@@ -162,3 +162,14 @@ def test_over_the_api_the_same_faults_come_back_and_nothing_is_written(cast, api
     assert body["code"] == "invalid_policy" and body["detail"]
     assert [(f["index"], f["path"]) for f in body["faults"]] == [(1, "conditions.all[2].op")]
     assert Policy.objects.count() == 0 and AuditEntry.objects.count() == audits
+
+
+@pytest.mark.parametrize("code", ["new", "import", "for-us", "Brief", "export.json"])
+def test_a_code_that_would_shadow_a_page_is_refused(code: str) -> None:
+    from qifu.policies.services import policy_check
+
+    policy, faults = policy_check(
+        {"code": code, "title": "t", "category": "innovation", "department": "KJJ",
+         "conditions": {"field": "high_tech", "op": "is", "value": True}}
+    )  # fmt: skip
+    assert policy is None and [f.path for f in faults] == ["code"]
