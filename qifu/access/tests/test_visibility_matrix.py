@@ -156,6 +156,7 @@ API_PROBES: list[Probe] = [
     _write("case_action", "act", "post", lambda t: f"{API}/cases/{t.case_id}/actions", {"action": "withdraw"}),
     _write("case_action_accept", "act", "post", lambda t: f"{API}/cases/{t.case_id}/actions", {"action": "accept"}),
     _write("case_message", "post_message", "post", lambda t: f"{API}/cases/{t.case_id}/messages", {"text": "越权"}),
+    _get("enterprise_policies", "enterprise_policy_list", lambda t: f"{API}/enterprises/{t.uscc}/policies", "404"),
 ]
 # Pages (colleague's extension point): e.g. Probe("enterprise_page", "get", lambda t: f"/enterprises/{t.uscc}/",
 # "404", transport="page"), Probe("enterprise_list_page", "get", lambda t: f"/enterprises/?q={t.uscc}", "absent",
@@ -194,6 +195,9 @@ PAGE_PROBES: list[Probe] = [
     Probe("inbox_page_assist", "get", lambda t: "/cases/inbox/?tab=assist", "hidden", transport="page"),
     Probe("approvals_page", "get", lambda t: "/cases/approvals/", "hidden", transport="page"),
     Probe("supervision_page", "get", lambda t: "/cases/supervision/", "hidden", transport="page"),
+    # The policy package (issue 5): an enterprise's fitting policies and the liaison's brief.
+    Probe("policies_for_us_page", "get", lambda t: f"/policies/for-us/?uscc={t.uscc}", "hidden", transport="page"),
+    Probe("policies_brief", "get", lambda t: f"/policies/brief/?uscc={t.uscc}", "hidden", transport="page"),
 ]
 PROBES: list[Probe] = API_PROBES + PAGE_PROBES
 
