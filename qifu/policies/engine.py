@@ -79,14 +79,10 @@ class Context:
 
 
 def context(on: date) -> Context:
-    from qifu.reference.models import ServiceList
+    from qifu.reference.selectors import service_list_ids
     from qifu.servicelists.selectors import latest_month
 
-    return Context(
-        on=on,
-        lists_month=latest_month(on),
-        list_ids=dict(ServiceList.objects.values_list("code", "id")),
-    )
+    return Context(on=on, lists_month=latest_month(on), list_ids=service_list_ids())
 
 
 # --- one enterprise: the explanation ----------------------------------------------------------
@@ -176,34 +172,43 @@ def leaf_outcome(leaf: Leaf, actual: Any, ctx: Context) -> Tri:
 
 
 def _outcome(kind: Kind, op: str, v: Any, actual: Any) -> bool:
-    spec_kind = kind
-    if spec_kind == Kind.LISTS:
-        hit = bool(set(actual) & set(v))
-        return hit if op == "in" else not hit
-    if spec_kind == Kind.RATIO:
-        actual = float(actual)
+    return _comparator(kind, op, v)(actual)
+
+
+def _comparator(kind: Kind, op: str, v: Any) -> Callable[[Any], bool]:
+    """A known value → does the leaf hold? (Built once per leaf: the short-cut functions of
+    `outcome_fn` call it a thousand times per enterprise page.)"""
+    if kind == Kind.LISTS:
+        wanted = frozenset(v)
+        if op == "in":
+            return lambda a: not wanted.isdisjoint(a)
+        return lambda a: wanted.isdisjoint(a)
+    if kind == Kind.RATIO:
         v = tuple(float(x) for x in v) if isinstance(v, tuple) else float(v)
+        inner = _comparator(Kind.MONEY, op, v)
+        return lambda a: inner(float(a))
     if op in ("eq", "is"):
-        return bool(actual == v)
+        return lambda a: bool(a == v)
     if op == "ne":
-        return bool(actual != v)
+        return lambda a: bool(a != v)
     if op == "lt":
-        return bool(actual < v)
+        return lambda a: bool(a < v)
     if op == "le":
-        return bool(actual <= v)
+        return lambda a: bool(a <= v)
     if op == "gt":
-        return bool(actual > v)
+        return lambda a: bool(a > v)
     if op == "ge":
-        return bool(actual >= v)
+        return lambda a: bool(a >= v)
     if op == "in":
-        return actual in v
+        return lambda a: a in v
     if op == "not_in":
-        return actual not in v
+        return lambda a: a not in v
     if op == "between":
         low, high = v
-        return bool(low <= actual <= high)
+        return lambda a: bool(low <= a <= high)
     if op == "prefix":
-        return any(str(actual).startswith(p) for p in v)
+        starts = tuple(v)
+        return lambda a: str(a).startswith(starts)
     raise ValueError(op)
 
 
@@ -213,11 +218,11 @@ def outcome_fn(node: Node) -> Callable[[dict[str, Any]], Tri]:
     `any`). One enterprise against a thousand policies runs this first and explains only the
     policies that are not plainly false."""
     if isinstance(node, Leaf):
-        name, kind, op, v = node.field, FIELDS[node.field].kind, node.op, node.value
+        name, holds = node.field, _comparator(FIELDS[node.field].kind, node.op, node.value)
 
         def leaf(facts: dict[str, Any]) -> Tri:
             actual = facts.get(name)
-            return None if actual is None else _outcome(kind, op, v, actual)
+            return None if actual is None else holds(actual)
 
         return leaf
     parts = [outcome_fn(p) for p in node.parts]

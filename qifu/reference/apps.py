@@ -10,10 +10,10 @@ class ReferenceConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from qifu.reference.models import Category, Department
+        from qifu.reference.models import Category, Department, ServiceList
         from qifu.reference.selectors import reference_cache_clear
 
-        for model in (Category, Department):
+        for model in (Category, Department, ServiceList):
             post_save.connect(
                 reference_cache_clear, sender=model, dispatch_uid=f"reference_clear_save_{model.__name__}"
             )

@@ -51,6 +51,19 @@ def service_list_codes() -> tuple[str, ...]:
     return tuple(ServiceList.objects.order_by("sort", "code").values_list("code", flat=True))
 
 
+_service_lists: tuple[float, dict[str, int]] | None = None
+
+
+def service_list_ids() -> dict[str, int]:
+    """{code: id} of the service lists, from the same kind of per-process cache (every policy
+    evaluation needs it)."""
+    global _service_lists
+    now = time.monotonic()
+    if _service_lists is None or now - _service_lists[0] > CACHE_SECONDS:
+        _service_lists = (now, dict(ServiceList.objects.values_list("code", "id")))
+    return _service_lists[1]
+
+
 def service_list_names() -> dict[str, str]:
     return dict(ServiceList.objects.order_by("sort", "code").values_list("code", "name"))
 
@@ -63,6 +76,7 @@ def policy_categories() -> dict[str, str]:
 
 
 def reference_cache_clear(**_: object) -> None:
-    global _categories, _departments
+    global _categories, _departments, _service_lists
     _categories = None
     _departments = None
+    _service_lists = None
