@@ -131,14 +131,38 @@ def _current(on: date) -> list[_Compiled]:
     return compiled
 
 
-@dataclass(frozen=True)
 class PolicyFit:
-    policy: Policy
-    explanation: engine.Explanation
+    """One policy for one enterprise. The outcome is known at once (the short-cut function); the
+    explanation — every leaf with its value — is built on first use, so a page of 20 explains 20
+    however many policies fit."""
+
+    def __init__(
+        self,
+        policy: Policy,
+        explanation: engine.Explanation | None = None,
+        *,
+        node: Node | None = None,
+        facts: dict[str, Any] | None = None,
+        ctx: engine.Context | None = None,
+        eligible: bool | None = None,
+    ) -> None:
+        self.policy = policy
+        self._explanation = explanation
+        self._lazy = (node, facts, ctx)
+        self._eligible = explanation.eligible if explanation is not None else eligible
 
     @property
     def eligible(self) -> bool | None:
-        return self.explanation.eligible
+        return self._eligible
+
+    @property
+    def explanation(self) -> engine.Explanation:
+        if self._explanation is None:
+            node, facts, ctx = self._lazy
+            if node is None or facts is None or ctx is None:
+                raise ValueError("PolicyFit without an explanation or what builds one")
+            self._explanation = engine.explain(node, facts, ctx)
+        return self._explanation
 
 
 def enterprise_get_for_policies(*, actor: Actor, uscc: str) -> Enterprise:
@@ -166,6 +190,6 @@ def enterprise_policies(
         first = c.outcome(facts)
         if first is False or (first is None and not include_unknown):
             continue
-        fit = PolicyFit(c.policy, engine.explain(c.node, facts, ctx))
+        fit = PolicyFit(c.policy, node=c.node, facts=facts, ctx=ctx, eligible=first)
         (eligible if first else unknown).append(fit)
     return eligible + unknown

@@ -179,3 +179,28 @@ def test_every_bad_part_is_reported_at_once() -> None:
         "conditions.all[2].any",
         "conditions.all[3].op",
     ]
+
+
+def test_an_enterprises_fitting_policies_agree_with_their_explanations(cast: Any) -> None:
+    from qifu.access.actor import Actor
+    from qifu.policies.selectors import enterprise_policies
+    from qifu.policies.services import policy_import
+
+    def policy(code: str, tree: dict[str, Any]) -> dict[str, Any]:
+        return {"code": code, "title": code, "category": "innovation", "department": "KJJ", "conditions": tree}
+
+    policy_import(
+        actor=None,
+        items=[
+            policy("P-YES", leaf("listed", "is", False)),
+            policy("P-NO", leaf("listed", "is", True)),
+            policy("P-UNKNOWN", {"all": [leaf("listed", "is", False), leaf("employees", "ge", 10)]}),
+        ],
+    )
+    ent = cast.a
+    ent.employees = None
+    ent.save()
+    fits = enterprise_policies(actor=Actor.of(cast.desk), enterprise=ent)
+    assert [(f.policy.code, f.eligible) for f in fits] == [("P-YES", True), ("P-UNKNOWN", None)]
+    assert all(f.eligible == f.explanation.eligible for f in fits)
+    assert fits[1].explanation.missing == ["employees"]
