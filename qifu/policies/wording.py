@@ -18,6 +18,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from qifu.enterprises.models import Ownership, Specialized
@@ -113,24 +114,50 @@ def leaf_sentence(leaf: Leaf, lists: Mapping[str, str] | None = None) -> str:
     return f"{label} {OP_LABELS[leaf.op]} {_values(leaf, lists)}"
 
 
+# A leaf's requirement reads the same for every enterprise: worded once per leaf and language (the
+# trees live as long as the process's policy cache; the leaf itself is kept beside its id).
+_RULES: dict[tuple[int, str, int], tuple[Leaf, str, str]] = {}
+
+
+def _rule(leaf: Leaf, lists: Mapping[str, str] | None) -> tuple[str, str]:
+    names = hash(tuple(lists.items())) if lists and FIELDS[leaf.field].kind == Kind.LISTS else 0
+    key = (id(leaf), get_language() or "", names)
+    hit = _RULES.get(key)
+    if hit is not None and hit[0] is leaf:
+        return hit[1], hit[2]
+    if len(_RULES) > 100_000:
+        _RULES.clear()
+    texts = (leaf_sentence(leaf, lists), f"{OP_LABELS[leaf.op]} {_values(leaf, lists)}")
+    _RULES[key] = (leaf, *texts)
+    return texts
+
+
+def _sentence(leaf: Leaf, lists: Mapping[str, str] | None) -> str:
+    return _rule(leaf, lists)[0]
+
+
+def _requirement(leaf: Leaf, lists: Mapping[str, str] | None) -> str:
+    return _rule(leaf, lists)[1]
+
+
 def leaf_reason(result: LeafResult, lists: Mapping[str, str] | None = None) -> str:
     """One leaf for one enterprise: "上年营业收入 2,350万元，不低于 2,000万元 ✓"."""
     leaf = result.leaf
     spec = FIELDS[leaf.field]
     label = str(spec.label)
     if result.outcome is None:
-        return _("%(label)s：数据缺失（要求：%(rule)s）") % {"label": label, "rule": leaf_sentence(leaf, lists)}
+        return _("%(label)s：数据缺失（要求：%(rule)s）") % {"label": label, "rule": _sentence(leaf, lists)}
     actual = value_text(leaf.field, result.actual, lists)
     if spec.kind == Kind.BOOL:
-        rule = leaf_sentence(leaf, lists)
+        rule = _sentence(leaf, lists)
         if result.outcome:
             return _("%(rule)s ✓") % {"rule": rule}
         return _("%(label)s：%(actual)s，要求%(rule)s ✗") % {"label": label, "actual": actual, "rule": rule}
     if spec.kind == Kind.LISTS:
-        rule = leaf_sentence(leaf, lists)
+        rule = _sentence(leaf, lists)
         mark = "✓" if result.outcome else "✗"
         return _("%(rule)s（现列入：%(actual)s）%(mark)s") % {"rule": rule, "actual": actual, "mark": mark}
-    requirement = f"{OP_LABELS[leaf.op]} {_values(leaf, lists)}"
+    requirement = _requirement(leaf, lists)
     if result.outcome:
         return _("%(label)s %(actual)s，%(rule)s ✓") % {"label": label, "actual": actual, "rule": requirement}
     return _("%(label)s %(actual)s，未满足“%(rule)s” ✗") % {"label": label, "actual": actual, "rule": requirement}
