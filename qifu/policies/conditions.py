@@ -21,7 +21,7 @@ from enum import StrEnum
 from typing import Any, TypeAlias
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from qifu.enterprises.models import Ownership, Specialized
 
@@ -62,7 +62,7 @@ OP_LABELS = {
     "not_in": gettext_lazy("不属于"),
     "prefix": gettext_lazy("开头是"),
     "between": gettext_lazy("介于"),
-    "is": gettext_lazy("是"),
+    "is": pgettext_lazy("condition operator", "是"),
 }
 
 
@@ -72,7 +72,7 @@ class FieldSpec:
     kind: Kind
     label: Any  # lazy Chinese label
     choices: tuple[str, ...] = ()
-    unit: str = ""
+    unit: Any = ""  # lazy Chinese unit (万元, 人, 年)
 
 
 FIELDS: dict[str, FieldSpec] = {
@@ -83,18 +83,18 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec("industry", Kind.INDUSTRY, gettext_lazy("行业代码")),
         FieldSpec("park", Kind.TEXT, gettext_lazy("所在园区")),
         FieldSpec("founded_on", Kind.DATE, gettext_lazy("成立日期")),
-        FieldSpec("registered_capital", Kind.MONEY, gettext_lazy("注册资本"), unit="万元"),
+        FieldSpec("registered_capital", Kind.MONEY, gettext_lazy("注册资本"), unit=gettext_lazy("万元")),
         FieldSpec("ownership", Kind.CHOICE, gettext_lazy("资本来源"), choices=tuple(Ownership.values)),
         FieldSpec("above_scale", Kind.BOOL, gettext_lazy("规上工业")),
         FieldSpec("high_tech", Kind.BOOL, gettext_lazy("高新技术企业")),
         FieldSpec("specialized", Kind.CHOICE, gettext_lazy("专精特新"), choices=tuple(Specialized.values)),
         FieldSpec("listed", Kind.BOOL, gettext_lazy("上市")),
-        FieldSpec("employees", Kind.INT, gettext_lazy("从业人数"), unit="人"),
-        FieldSpec("revenue_last_year", Kind.MONEY, gettext_lazy("上年营业收入"), unit="万元"),
-        FieldSpec("tax_last_year", Kind.MONEY, gettext_lazy("上年税收"), unit="万元"),
-        FieldSpec("output_last_year", Kind.MONEY, gettext_lazy("上年产值"), unit="万元"),
-        FieldSpec("rd_last_year", Kind.MONEY, gettext_lazy("上年研发投入"), unit="万元"),
-        FieldSpec("age_years", Kind.INT, gettext_lazy("成立年限"), unit="年"),
+        FieldSpec("employees", Kind.INT, gettext_lazy("从业人数"), unit=gettext_lazy("人")),
+        FieldSpec("revenue_last_year", Kind.MONEY, gettext_lazy("上年营业收入"), unit=gettext_lazy("万元")),
+        FieldSpec("tax_last_year", Kind.MONEY, gettext_lazy("上年税收"), unit=gettext_lazy("万元")),
+        FieldSpec("output_last_year", Kind.MONEY, gettext_lazy("上年产值"), unit=gettext_lazy("万元")),
+        FieldSpec("rd_last_year", Kind.MONEY, gettext_lazy("上年研发投入"), unit=gettext_lazy("万元")),
+        FieldSpec("age_years", Kind.INT, gettext_lazy("成立年限"), unit=gettext_lazy("年")),
         FieldSpec("rd_ratio", Kind.RATIO, gettext_lazy("研发投入占营业收入比例")),
         FieldSpec("service_lists", Kind.LISTS, gettext_lazy("服务清单")),
     )

@@ -231,7 +231,7 @@ def editor_catalogue(service_lists: dict[str, str]) -> dict[str, Any]:
                 "name": spec.name,
                 "label": str(spec.label),
                 "kind": str(spec.kind),
-                "unit": spec.unit,
+                "unit": str(spec.unit),
                 "hint": str(UNIT_HINTS.get(spec.kind, "")),
                 "ops": [[op, str(OP_LABELS[op])] for op in OPS_BY_KIND[spec.kind]],
                 "choices": choices,

@@ -38,6 +38,7 @@ from qifu.notify.services import notify
 from qifu.policies import engine
 from qifu.policies.models import Policy, PolicyNotice
 from qifu.policies.selectors import current_policies, policy_tree
+from qifu.policies.wording import day_text
 
 KIND = "policy"
 FOR_US_URL = "/policies/for-us/"  # the enterprise's 适合我们的政策 page
@@ -237,9 +238,6 @@ def _message(policy: Policy) -> tuple[str, str]:
     title = _("有一项政策适合贵企业：%(title)s") % {"title": policy.title}
     parts = [policy.benefit, policy.summary]
     if policy.apply_to is not None:
-        parts.append(
-            _("申报截止：%(day)s")
-            % {"day": f"{policy.apply_to.year}年{policy.apply_to.month}月{policy.apply_to.day}日"}
-        )
+        parts.append(_("申报截止：%(day)s") % {"day": day_text(policy.apply_to)})
     body = "\n".join(p for p in parts if p)
     return title[:200], body[:500]

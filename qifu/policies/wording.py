@@ -55,11 +55,11 @@ def _either(items: list[str]) -> str:
     """A、B 或 C."""
     if len(items) <= 1:
         return "".join(items)
-    return _("%(head)s 或 %(last)s") % {"head": "、".join(items[:-1]), "last": items[-1]}
+    return _("%(head)s 或 %(last)s") % {"head": _("、").join(items[:-1]), "last": items[-1]}
 
 
 def _both(items: list[str]) -> str:
-    return "、".join(items)
+    return _("、").join(items)
 
 
 def value_text(name: str, value: Any, lists: Mapping[str, str] | None = None) -> str:
@@ -72,7 +72,7 @@ def value_text(name: str, value: Any, lists: Mapping[str, str] | None = None) ->
     if spec.kind == Kind.MONEY:
         return _("%(n)s万元") % {"n": number(value)}
     if spec.kind == Kind.INT:
-        return f"{number(value)}{spec.unit}"
+        return f"{number(value)}{spec.unit}"  # the unit is a lazy translation
     if spec.kind == Kind.RATIO:
         return percent(value)
     if spec.kind == Kind.DATE:
