@@ -878,7 +878,7 @@ class PolicyPlanner:
         parse(made.conditions)  # every seeded tree is valid (raises ConditionError otherwise)
         dept = template.department if template.department in self.departments else next(iter(self.departments))
         serial[(template.key, year)] = serial.get((template.key, year), 0) + 1
-        code = f"KS-{year}-{template.key}-{serial[(template.key, year)]:02d}"
+        code = f"KSGX-{year}-{template.key}-{serial[(template.key, year)]:02d}"  # KS-… is left to the zone's own files
         prefix = DOC_PREFIX.get(dept, "昆高新")
         doc_serial[(prefix, year)] = doc_serial.get((prefix, year), 0) + rng.randint(1, 6)
         document_no = f"{prefix}〔{year}〕{doc_serial[(prefix, year)]}号"

@@ -120,7 +120,7 @@ def test_the_demo_enterprise_qualifies_for_a_published_policy():
     ]
 
     # then: at least the "一企一策" policy that names it
-    assert "KS-2026-KEY-01" in fits or any("-KEY-" in code for code in fits)
+    assert "KSGX-2026-KEY-01" in fits or any("-KEY-" in code for code in fits)
 
 
 def test_templates_cover_every_category():
