@@ -169,6 +169,7 @@ def enterprise_get_for_policies(*, actor: Actor, uscc: str) -> Enterprise:
     enterprise = scope_enterprises(actor).filter(uscc=uscc).first()
     if enterprise is None:
         raise NotFound("enterprise not found")
+    enterprise._policies_seen_by = actor.id  # type: ignore[attr-defined]  # read by enterprise_policies
     return enterprise
 
 
@@ -177,7 +178,8 @@ def enterprise_policies(
 ) -> list[PolicyFit]:
     """ENTERPRISE (already checked to be in the actor's scope) against every current policy:
     the eligible ones first, then (INCLUDE_UNKNOWN) those only missing data decides."""
-    if scope_enterprises(actor).filter(pk=enterprise.pk).exists() is False:
+    seen = getattr(enterprise, "_policies_seen_by", None) == actor.id  # loaded through the scope just now
+    if not seen and not scope_enterprises(actor).filter(pk=enterprise.pk).exists():
         raise NotFound("enterprise not found")
     if enterprise.status != EnterpriseStatus.ACTIVE:  # as in engine.matching: a deregistered one fits none
         return []
