@@ -60,7 +60,7 @@ def list_policies(request: HttpRequest, filters: Query[PolicyFilter], page: Quer
 def create_policy(request: HttpRequest, payload: PolicyIn) -> Status[dict[str, Any]]:
     actor = actor_of(request)
     created = policy_save(actor=actor, data=payload.to_data())
-    return Status(201, policy_out(policy_get(actor=actor, code=created.code)))
+    return Status(201, policy_out(policy_get(actor=actor, code=created.code), redact=actor.is_enterprise))
 
 
 @router.post(
@@ -77,7 +77,8 @@ def import_policies(request: HttpRequest, payload: Body[list[Any]], replace: boo
 @router.get("/policies/{code}", response={200: PolicyOut, **errors(404)}, summary="One policy")
 def get_policy(request: HttpRequest, code: str) -> dict[str, Any]:
     """With its full text, interpretation, conditions and attachments; 404 outside the caller's scope."""
-    return policy_out(policy_get(actor=actor_of(request), code=code))
+    actor = actor_of(request)
+    return policy_out(policy_get(actor=actor, code=code), redact=actor.is_enterprise)
 
 
 @router.put(
@@ -90,7 +91,7 @@ def update_policy(request: HttpRequest, code: str, payload: PolicyIn) -> dict[st
     actor = actor_of(request)
     policy = policy_get(actor=actor, code=code)  # first: a hidden policy answers 404, never 403
     policy_save(actor=actor, data=payload.to_data(), policy=policy)
-    return policy_out(policy_get(actor=actor, code=code))
+    return policy_out(policy_get(actor=actor, code=code), redact=actor.is_enterprise)
 
 
 @router.get("/policies/{code}/matches", response={200: MatchPageOut, **errors(404)}, summary="Who qualifies")
@@ -117,4 +118,5 @@ def enterprise_policy_list(request: HttpRequest, uscc: str, when: Query[OnIn], p
     fits = enterprise_policies(actor=actor, enterprise=enterprise, on=when.on)
     names = service_list_names()
     window = fits[page.offset : page.offset + min(page.limit, MAX_LIMIT)]
-    return {"items": [fit_out(f, names) for f in window], "count": len(fits)}
+    redact = actor.is_enterprise
+    return {"items": [fit_out(f, names, redact=redact) for f in window], "count": len(fits)}

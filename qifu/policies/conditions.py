@@ -336,6 +336,29 @@ def _service_list_codes() -> tuple[str, ...]:
     return tuple(str(s["code"]) for s in taxonomy()["service_lists"])
 
 
+# --- named enterprises -----------------------------------------------------------------------------
+
+# A condition on `uscc` or `name` (other than a prefix) names enterprises: 一企一策 lists. An
+# enterprise user sees that such a list exists and whether it is on it, never who else is.
+NAMING_FIELDS = frozenset({"uscc", "name"})
+
+
+def names_enterprises(field: str, op: str) -> bool:
+    return field in NAMING_FIELDS and op != "prefix"
+
+
+def redact_named(tree: Any) -> Any:
+    """A formats.md tree with the values of enterprise-naming leaves replaced by None and marked
+    `"redacted": true` (for enterprise users' API answers)."""
+    if isinstance(tree, dict):
+        if "field" in tree and names_enterprises(str(tree.get("field")), str(tree.get("op"))):
+            return {**tree, "value": None, "redacted": True}
+        return {k: redact_named(v) for k, v in tree.items()}
+    if isinstance(tree, list):
+        return [redact_named(v) for v in tree]
+    return tree
+
+
 # --- the other direction: a tree back to formats.md JSON (export, the editor) ---------------------
 
 

@@ -9,7 +9,7 @@ from ninja import Field, Schema
 from pydantic import BaseModel, ConfigDict
 
 from qifu.enterprises.models import Enterprise
-from qifu.policies.conditions import FIELDS
+from qifu.policies.conditions import FIELDS, names_enterprises, redact_named
 from qifu.policies.models import Policy
 from qifu.policies.selectors import PolicyFilters, PolicyFit
 from qifu.policies.services import ImportResult
@@ -170,12 +170,13 @@ def policy_brief(p: Policy) -> dict[str, Any]:
     }
 
 
-def policy_out(p: Policy) -> dict[str, Any]:
+def policy_out(p: Policy, *, redact: bool = False) -> dict[str, Any]:
+    """REDACT (an enterprise user): the enterprises a condition names are not listed."""
     return {
         **policy_brief(p),
         "interpretation": p.interpretation,
         "full_text": p.full_text,
-        "conditions": p.conditions,
+        "conditions": redact_named(p.conditions) if redact else p.conditions,
         "attachments": [{"name": a.name, "content_type": a.content_type, "size": a.size} for a in p.attachments.all()],
     }
 
@@ -188,11 +189,18 @@ def match_out(e: Enterprise) -> dict[str, Any]:
     return {"uscc": e.uscc, "name": e.name}
 
 
-def fit_out(fit: PolicyFit, list_names: dict[str, str]) -> dict[str, Any]:
+def fit_out(fit: PolicyFit, list_names: dict[str, str], *, redact: bool = False) -> dict[str, Any]:
     explanation = fit.explanation
+
+    def leaf_out(r: Any) -> dict[str, Any]:
+        out = {**r.as_json(), "reason": leaf_reason(r, list_names)}
+        if redact and names_enterprises(r.leaf.field, r.leaf.op):
+            out["value"] = None
+        return out
+
     return {
         "policy": policy_brief(fit.policy),
         "eligible": explanation.eligible,
-        "leaves": [{**r.as_json(), "reason": leaf_reason(r, list_names)} for r in explanation.leaves],
+        "leaves": [leaf_out(r) for r in explanation.leaves],
         "missing": [{"field": f, "label": str(FIELDS[f].label)} for f in explanation.missing],
     }

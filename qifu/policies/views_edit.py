@@ -251,14 +251,19 @@ def _json_download(payload: Any, filename: str) -> HttpResponse:
     return response
 
 
-@business_view
+def _staff(actor: Actor) -> bool:
+    """The JSON files carry the conditions whole (with any 一企一策 list): staff only."""
+    return actor.is_staff_role
+
+
+@role_view(_staff)
 def export_all(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Every policy the actor sees, in the formats.md shape (import reads it back)."""
     rows = [policy_json(p) for p in policy_list(actor=actor)]
     return _json_download(rows, f"policies-{timezone.localdate():%Y%m%d}.json")
 
 
-@business_view
+@role_view(_staff)
 def export_one(request: HttpRequest, actor: Actor, code: str) -> HttpResponse:
     policy = policy_get(actor=actor, code=code)
     return _json_download([policy_json(policy)], f"policy-{policy.code}.json")

@@ -22,7 +22,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from qifu.enterprises.models import Ownership, Specialized
-from qifu.policies.conditions import FIELDS, OP_LABELS, Group, Kind, Leaf, Node
+from qifu.policies.conditions import FIELDS, OP_LABELS, Group, Kind, Leaf, Node, names_enterprises
 from qifu.policies.engine import LeafResult, Tri
 
 CHOICE_LABELS: dict[str, Mapping[str, Any]] = {
@@ -111,6 +111,11 @@ def leaf_sentence(leaf: Leaf, lists: Mapping[str, str] | None = None) -> str:
         if leaf.op == "in":
             return _("列入%(lists)s") % {"lists": names}
         return _("未列入%(lists)s") % {"lists": names}
+    if names_enterprises(leaf.field, leaf.op):  # 一企一策: say that there is a list, not who is on it
+        n = len(leaf.value) if isinstance(leaf.value, tuple) else 1
+        if leaf.op in ("eq", "in"):
+            return _("属于政策指定的企业（名单共%(n)s家）") % {"n": n}
+        return _("不属于政策排除的企业（名单共%(n)s家）") % {"n": n}
     return f"{label} {OP_LABELS[leaf.op]} {_values(leaf, lists)}"
 
 
@@ -148,6 +153,8 @@ def leaf_reason(result: LeafResult, lists: Mapping[str, str] | None = None) -> s
     if result.outcome is None:
         return _("%(label)s：数据缺失（要求：%(rule)s）") % {"label": label, "rule": _sentence(leaf, lists)}
     actual = value_text(leaf.field, result.actual, lists)
+    if names_enterprises(leaf.field, leaf.op):
+        return _("%(rule)s %(mark)s") % {"rule": _sentence(leaf, lists), "mark": "✓" if result.outcome else "✗"}
     if spec.kind == Kind.BOOL:
         rule = _sentence(leaf, lists)
         if result.outcome:

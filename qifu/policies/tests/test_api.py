@@ -233,3 +233,26 @@ def test_enterprise_policies_query_count_does_not_grow_with_policies(
     with django_assert_max_num_queries(10):
         body = api.get(f"/api/v1/enterprises/{cast.a.uscc}/policies").json()
     assert body["count"] == 15
+
+
+def test_an_enterprise_never_learns_who_else_a_named_policy_lists(cast, api_as, client) -> None:
+    """一企一策: a condition naming enterprises (uscc/name, not a prefix) tells an enterprise user
+    that it is on the list — never the other enterprises on it: not in the API, not on the pages,
+    and the JSON exports (conditions whole) are for staff."""
+    named = {"field": "uscc", "op": "in", "value": [cast.a.uscc, cast.b.uscc, cast.c.uscc]}
+    given_policy(cast.desk, "KS-NAMED", conditions={"all": [ABOVE_SCALE, named]})
+    others = (cast.b.uscc, cast.c.uscc)
+    fits = api_as(cast.ent_a).get(f"/api/v1/enterprises/{cast.a.uscc}/policies")
+    one = api_as(cast.ent_a).get("/api/v1/policies/KS-NAMED")
+    assert fits.json()["items"][0]["eligible"] is True and one.status_code == 200
+    assert fits.json()["items"][0]["leaves"][1]["value"] is None
+    assert one.json()["conditions"]["all"][1] == {"field": "uscc", "op": "in", "value": None, "redacted": True}
+    client.force_login(cast.ent_a)
+    pages = [client.get(url) for url in ("/policies/for-us/", "/policies/KS-NAMED/")]
+    assert all(p.status_code == 200 for p in pages) and "政策指定的企业" in pages[0].content.decode()
+    for body in (fits.content, one.content, *(p.content for p in pages)):
+        assert not any(uscc.encode() in body for uscc in others)
+    assert client.get("/policies/KS-NAMED/export.json").status_code == 404
+    assert client.get("/policies/export.json").status_code == 404
+    staff = api_as(cast.desk).get("/api/v1/policies/KS-NAMED").json()
+    assert staff["conditions"]["all"][1]["value"] == list(named["value"])  # staff see the list whole

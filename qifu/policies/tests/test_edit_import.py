@@ -194,9 +194,13 @@ def test_export_round_trips_through_import_into_an_empty_database(
 def test_export_gives_each_person_what_they_see(cast: Any) -> None:
     client = login(cast.desk)
     upload(client, [item("PUB-1", GOOD), item("DRAFT-1", GOOD, status="draft")])
-    ent = login(cast.ent_a)
-    assert [p["code"] for p in json.loads(ent.get("/policies/export.json").content)] == ["PUB-1"]
-    assert ent.get("/policies/DRAFT-1/export.json").status_code == 404
-    one = json.loads(ent.get("/policies/PUB-1/export.json").content)
+    handler = login(cast.jfj_handler)  # staff of another department: published ones only
+    assert [p["code"] for p in json.loads(handler.get("/policies/export.json").content)] == ["PUB-1"]
+    assert handler.get("/policies/DRAFT-1/export.json").status_code == 404
+    one = json.loads(handler.get("/policies/PUB-1/export.json").content)
     assert [p["code"] for p in one] == ["PUB-1"] and one[0]["conditions"] == GOOD
+    # The files carry the conditions whole (一企一策 lists included): not for enterprise users.
+    ent = login(cast.ent_a)
+    assert ent.get("/policies/export.json").status_code == 404
+    assert ent.get("/policies/PUB-1/export.json").status_code == 404
     assert login(cast.sysadmin).get("/policies/export.json").status_code == 404
