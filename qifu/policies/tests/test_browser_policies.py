@@ -84,7 +84,7 @@ def test_an_enterprise_sees_a_fitting_policy_with_its_reasons_on_desktop_and_pho
     expect(card).to_be_visible()
     expect(card).to_contain_text("符合")
     expect(card).to_contain_text("一次性奖励20万元")
-    expect(card).to_contain_text(f"企业名称 {enterprise['name']}，等于 {enterprise['name']} ✓")
+    expect(card).to_contain_text("属于政策指定的企业（名单共1家） ✓")  # 一企一策: the list itself stays private
     if enterprise["park"]:
         expect(card).to_contain_text(f"所在园区 {enterprise['park']}，等于 {enterprise['park']} ✓")
     expect(desk.locator("#eligible-policies")).not_to_contain_text("employees")
