@@ -26,13 +26,18 @@ _ASCII_UNSAFE = re.compile(r"[^A-Za-z0-9 !#$&+,.;=@^_`{}~()\[\]-]")
 
 
 def file_open(stored: StoredFile) -> BinaryIO:
-    """The stored bytes, opened for reading. The name is re-checked so a tampered row cannot
-    point outside the files directory."""
-    if not re.fullmatch(STORAGE_NAME_PATTERN, stored.storage_name):
-        raise ValueError(f"invalid storage name for stored file {stored.pk}")
-    path = storage_path(stored.storage_name).resolve()
+    """The stored bytes, opened for reading."""
+    return open_stored(stored.storage_name, f"stored file {stored.pk}")
+
+
+def open_stored(storage_name: str, what: str) -> BinaryIO:
+    """Bytes stored under STORAGE_NAME (a stored file, a policy attachment), opened for reading.
+    The name is re-checked so a tampered row cannot point outside the files directory."""
+    if not re.fullmatch(STORAGE_NAME_PATTERN, storage_name):
+        raise ValueError(f"invalid storage name for {what}")
+    path = storage_path(storage_name).resolve()
     if not path.is_relative_to(files_dir().resolve()):
-        raise ValueError(f"stored file {stored.pk} resolves outside the files directory")
+        raise ValueError(f"{what} resolves outside the files directory")
     return path.open("rb")
 
 
@@ -56,8 +61,14 @@ def file_response(*, actor: Actor, stored: StoredFile) -> FileResponse:
     except BaseException:
         handle.close()
         raise
-    response = FileResponse(handle, content_type=stored.content_type)
-    response["Content-Disposition"] = content_disposition(stored.name)
+    return attachment_response(handle, name=stored.name, content_type=stored.content_type)
+
+
+def attachment_response(handle: BinaryIO, *, name: str, content_type: str) -> FileResponse:
+    """A download that is never rendered here: Content-Disposition attachment, the sniffed type,
+    nosniff, a sandbox CSP, not cached."""
+    response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = content_disposition(name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["Cache-Control"] = "no-store"

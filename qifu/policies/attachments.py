@@ -8,7 +8,6 @@ the virus scanner, random names, SM3 digest), with a narrower allow-list: PDF, W
 (.xlsx) and images. Rejections are audited with outcome "failure" (AU-1), like `file_store`.
 """
 
-import re
 from typing import IO, BinaryIO, cast
 
 from django.core.files.uploadedfile import UploadedFile
@@ -21,21 +20,19 @@ from qifu.audit.models import Outcome
 from qifu.audit.services import audit_record
 from qifu.core.errors import NotFound, PermissionDenied, RuleViolation
 from qifu.files.errors import FileErrorCode
-from qifu.files.models import STORAGE_NAME_PATTERN
 from qifu.files.names import sanitize_filename, split_extension
 from qifu.files.scanning import get_scanner
 from qifu.files.services import upload_max_bytes
 from qifu.files.sniffing import EXTENSIONS, MIME_TYPES, FileKind, Reason, Rejected, sniff
 from qifu.files.storage import (
     TooLarge,
-    files_dir,
     new_storage_name,
     remove_quietly,
     storage_path,
     track_until_commit,
     write_chunks,
 )
-from qifu.files.web import content_disposition
+from qifu.files.web import attachment_response, open_stored
 from qifu.policies.errors import PolicyErrorCode
 from qifu.policies.models import Policy, PolicyAttachment
 from qifu.policies.services import may_edit
@@ -153,13 +150,7 @@ def policy_attachment_get(*, policy: Policy, attachment_id: int) -> PolicyAttach
 
 
 def _open(attachment: PolicyAttachment) -> BinaryIO:
-    """The stored bytes; the name is re-checked so a tampered row cannot point outside FILES_DIR."""
-    if not re.fullmatch(STORAGE_NAME_PATTERN, attachment.storage_name):
-        raise ValueError(f"invalid storage name for policy attachment {attachment.pk}")
-    path = storage_path(attachment.storage_name).resolve()
-    if not path.is_relative_to(files_dir().resolve()):
-        raise ValueError(f"policy attachment {attachment.pk} resolves outside the files directory")
-    return path.open("rb")
+    return open_stored(attachment.storage_name, f"policy attachment {attachment.pk}")
 
 
 def policy_attachment_response(*, actor: Actor, policy: Policy, attachment: PolicyAttachment) -> FileResponse:
@@ -177,9 +168,4 @@ def policy_attachment_response(*, actor: Actor, policy: Policy, attachment: Poli
     except BaseException:
         handle.close()
         raise
-    response = FileResponse(handle, content_type=attachment.content_type)
-    response["Content-Disposition"] = content_disposition(attachment.name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cache-Control"] = "no-store"
-    return response
+    return attachment_response(handle, name=attachment.name, content_type=attachment.content_type)
