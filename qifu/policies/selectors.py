@@ -32,6 +32,15 @@ class PolicyFilters:
     current: bool = False  # in force on the day (valid_from ≤ day ≤ valid_to, open ends allowed)
 
 
+def in_force(day: date) -> Q:
+    """Published and valid on DAY (either end of the validity may be open)."""
+    return (
+        Q(status=PolicyStatus.PUBLISHED)
+        & (Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+        & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+    )
+
+
 def policy_list(*, actor: Actor, filters: PolicyFilters | None = None, on: date | None = None) -> QuerySet[Policy]:
     f = filters or PolicyFilters()
     rows = scope_policies(actor).select_related("department")
@@ -51,9 +60,7 @@ def policy_list(*, actor: Actor, filters: PolicyFilters | None = None, on: date 
         rows = rows.filter(department_id=f.department_id)
     if f.current:
         day = on or timezone.localdate()
-        rows = rows.filter(status=PolicyStatus.PUBLISHED).filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-        )
+        rows = rows.filter(in_force(day))
     return rows.order_by("-valid_from", "code")
 
 
@@ -115,13 +122,7 @@ def _current(on: date) -> list[_Compiled]:
     hit = _current_cache.get(key)
     if hit is not None:
         return hit
-    rows = (
-        published.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=on), Q(valid_to__isnull=True) | Q(valid_to__gte=on)
-        )
-        .select_related("department")
-        .order_by("-valid_from", "code")
-    )
+    rows = published.filter(in_force(on)).select_related("department").order_by("-valid_from", "code")
     compiled = []
     for policy in rows:
         node = policy_tree(policy)
