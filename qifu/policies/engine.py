@@ -78,11 +78,16 @@ class Context:
     list_ids: dict[str, int]  # service list code -> id
 
 
-def context(on: date) -> Context:
+_UNREAD = date.min  # "not read yet": None is a valid lists_month (no snapshot)
+
+
+def context(on: date, *, lists_month: date | None = _UNREAD) -> Context:
+    """The evaluation context on ON; LISTS_MONTH when the caller has already read it."""
     from qifu.reference.selectors import service_list_ids
     from qifu.servicelists.selectors import latest_month
 
-    return Context(on=on, lists_month=latest_month(on), list_ids=service_list_ids())
+    month = latest_month(on) if lists_month is _UNREAD else lists_month
+    return Context(on=on, lists_month=month, list_ids=service_list_ids())
 
 
 # --- one enterprise: the explanation ----------------------------------------------------------

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from qifu.access.actor import Actor
@@ -113,16 +114,39 @@ class _Compiled:
 _current_cache: dict[tuple[Any, ...], list[_Compiled]] = {}
 
 
-def _current(on: date) -> list[_Compiled]:
-    """The current policies with their compiled trees, rebuilt only when a policy changed: one
-    small aggregate query (count and latest change of the published ones) decides."""
-    published = Policy.objects.filter(status=PolicyStatus.PUBLISHED)
-    stamp = published.aggregate(n=Count("id"), at=Max("updated_at"))
-    key = (on, stamp["n"], stamp["at"])
+def _stamp(on: date) -> tuple[int, Any, date | None]:
+    """One small query for what an evaluation on ON must not serve stale: the published policies'
+    count and latest change (which decide whether the compiled set is current) and the month of
+    the service-list snapshot (engine.context's `lists_month`). Raw SQL because the ORM cannot put
+    an aggregate of another table beside an aggregate; both databases run it as written."""
+    from qifu.servicelists.models import Membership
+
+    sql = (
+        f"SELECT COUNT(*), MAX(updated_at), (SELECT MAX(month) FROM {Membership._meta.db_table} WHERE month <= %s) "  # noqa: S608 - table names from the models
+        f"FROM {Policy._meta.db_table} WHERE status = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [on, PolicyStatus.PUBLISHED.value])
+        count, changed, month = cursor.fetchone()
+    if isinstance(month, str):  # SQLite gives the date as text
+        month = date.fromisoformat(month)
+    return int(count), changed, month
+
+
+def _current(on: date, stamp: tuple[int, Any, date | None] | None = None) -> list[_Compiled]:
+    """The current policies with their compiled trees, rebuilt only when a policy changed: the
+    published ones' count and latest change (`_stamp`) decide."""
+    count, changed, _month = stamp or _stamp(on)
+    key = (on, count, changed)
     hit = _current_cache.get(key)
     if hit is not None:
         return hit
-    rows = published.filter(in_force(on)).select_related("department").order_by("-valid_from", "code")
+    rows = (
+        Policy.objects.filter(status=PolicyStatus.PUBLISHED)
+        .filter(in_force(on))
+        .select_related("department")
+        .order_by("-valid_from", "code")
+    )
     compiled = []
     for policy in rows:
         node = policy_tree(policy)
@@ -185,11 +209,12 @@ def enterprise_policies(
     if enterprise.status != EnterpriseStatus.ACTIVE:  # as in engine.matching: a deregistered one fits none
         return []
     day = on or timezone.localdate()
-    ctx = engine.context(day)
+    stamp = _stamp(day)
+    ctx = engine.context(day, lists_month=stamp[2])
     facts = engine.facts_of(enterprise, ctx)
     eligible: list[PolicyFit] = []
     unknown: list[PolicyFit] = []
-    for c in _current(day):
+    for c in _current(day, stamp):
         first = c.outcome(facts)
         if first is False or (first is None and not include_unknown):
             continue

@@ -51,21 +51,28 @@ def service_list_codes() -> tuple[str, ...]:
     return tuple(ServiceList.objects.order_by("sort", "code").values_list("code", flat=True))
 
 
-_service_lists: tuple[float, dict[str, int]] | None = None
+_service_lists: tuple[float, dict[str, tuple[int, str]]] | None = None
 
 
-def service_list_ids() -> dict[str, int]:
-    """{code: id} of the service lists, from the same kind of per-process cache (every policy
-    evaluation needs it)."""
+def _service_list_rows() -> dict[str, tuple[int, str]]:
+    """{code: (id, name)} in display order, from the same kind of per-process cache (every policy
+    evaluation and every explanation needs them)."""
     global _service_lists
     now = time.monotonic()
     if _service_lists is None or now - _service_lists[0] > CACHE_SECONDS:
-        _service_lists = (now, dict(ServiceList.objects.values_list("code", "id")))
+        rows = ServiceList.objects.order_by("sort", "code").values_list("code", "id", "name")
+        _service_lists = (now, {code: (pk, name) for code, pk, name in rows})
     return _service_lists[1]
 
 
+def service_list_ids() -> dict[str, int]:
+    """{code: id} of the service lists."""
+    return {code: pk for code, (pk, _name) in _service_list_rows().items()}
+
+
 def service_list_names() -> dict[str, str]:
-    return dict(ServiceList.objects.order_by("sort", "code").values_list("code", "name"))
+    """{code: name} of the service lists, in display order."""
+    return {code: name for code, (_pk, name) in _service_list_rows().items()}
 
 
 def policy_categories() -> dict[str, str]:

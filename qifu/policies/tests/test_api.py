@@ -230,7 +230,7 @@ def test_enterprise_policies_query_count_does_not_grow_with_policies(
     for n in range(15):
         given_policy(cast.desk, f"KS-{n:02d}")
     api = api_as(cast.ent_a)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(5):
         body = api.get(f"/api/v1/enterprises/{cast.a.uscc}/policies").json()
     assert body["count"] == 15
 
