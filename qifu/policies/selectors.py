@@ -191,11 +191,10 @@ class PolicyFit:
 
 
 def enterprise_get_for_policies(*, actor: Actor, uscc: str) -> Enterprise:
-    enterprise = scope_enterprises(actor).filter(uscc=uscc).first()
-    if enterprise is None:
-        raise NotFound("enterprise not found")
-    enterprise._policies_seen_by = actor.id  # type: ignore[attr-defined]  # read by enterprise_policies
-    return enterprise
+    for enterprise in scope_enterprises(actor).filter(uscc=uscc).order_by()[:1]:  # unique: no ORDER BY
+        enterprise._policies_seen_by = actor.id  # type: ignore[attr-defined]  # read by enterprise_policies
+        return enterprise
+    raise NotFound("enterprise not found")
 
 
 def enterprise_policies(
