@@ -116,6 +116,7 @@ def _mount() -> None:
         ("/suggestions", "qifu.suggestions.api"),
         ("/meetings", "qifu.meetings.api"),
         ("/events", "qifu.meetings.api_events"),
+        ("", "qifu.indicators.api"),  # /enterprises/{uscc}/indicators, /indicators, /projects/{code}/investment
         ("", "qifu.policies.api"),  # /policies… and /enterprises/{uscc}/policies (full paths)
     ):
         api.add_router(prefix, import_module(module).router)

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "qifu.safety",
     "qifu.suggestions",
     "qifu.meetings",
+    "qifu.indicators",
     "qifu.servicelists",
     "qifu.policies",
     "qifu.access",

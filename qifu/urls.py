@@ -27,6 +27,7 @@ urlpatterns = [
     path("safety/", include("qifu.safety.urls", namespace="safety")),
     path("suggestions/", include("qifu.suggestions.urls", namespace="suggestions")),
     path("meetings/", include("qifu.meetings.urls", namespace="meetings")),
+    path("indicators/", include("qifu.indicators.urls", namespace="indicators")),
     path("policies/", include("qifu.policies.urls", namespace="policies")),
     path("", include("qifu.dashboard.urls")),
 ]

@@ -24,6 +24,7 @@ from qifu.projects.models import Milestone, Project
 from qifu.visits.models import Visit, VisitParticipant
 
 if TYPE_CHECKING:
+    from qifu.indicators.models import MonthlyIndicator, ProjectInvestment
     from qifu.policies.models import Policy
 
 
@@ -184,3 +185,103 @@ def scope_policy_enterprises(actor: Actor, policy: "Policy") -> QuerySet[Enterpr
     if actor.is_zone_wide or (actor.is_department and actor.department_id == policy.department_id):
         return Enterprise.objects.all()
     return scope_enterprises(actor)
+
+
+# --- Monthly indicators (issue 6) --------------------------------------------------------------
+# The one place that says who reads and who writes an enterprise's monthly indicators and a
+# project's monthly investment. Reading follows the enterprise scope, widened for the economic
+# department, which keeps the zone's statistics. Writing: the service desk and the economic
+# department for every enterprise and project, a liaison for the enterprises linked to them (an
+# open link to the enterprise itself) and their projects. Everyone else reads only.
+
+ECONOMIC_DEPARTMENT = "JFJ"  # taxonomy.yaml: 经济发展局
+
+
+def is_economic_department(actor: Actor) -> bool:
+    """Staff (handler or head) of the economic department (no query: the departments are cached)."""
+    from qifu.reference.selectors import department_by_id
+
+    if not actor.is_department or actor.department_id is None:
+        return False
+    department = department_by_id(actor.department_id)
+    return department is not None and department.code == ECONOMIC_DEPARTMENT
+
+
+def _indicators_zone_wide(actor: Actor) -> bool:
+    return actor.is_zone_wide or is_economic_department(actor)
+
+
+def may_edit_indicators(actor: Actor) -> bool:
+    """Whether the actor writes any indicators at all (pages, import and the API ask this first)."""
+    return actor.role == "desk" or is_economic_department(actor) or actor.is_liaison
+
+
+def scope_indicator_enterprises(actor: Actor) -> QuerySet[Enterprise]:
+    """Enterprises whose monthly indicators the actor reads."""
+    if actor.is_admin:
+        return Enterprise.objects.none()
+    if _indicators_zone_wide(actor):
+        return Enterprise.objects.all()
+    return scope_enterprises(actor)
+
+
+def scope_indicator_editing(actor: Actor) -> QuerySet[Enterprise]:
+    """Enterprises whose monthly indicators the actor writes."""
+    if actor.role == "desk" or is_economic_department(actor):
+        return Enterprise.objects.all()
+    if actor.is_liaison:
+        linked = Linkage.objects.filter(liaison_id=actor.id, ended_on__isnull=True, project__isnull=True)
+        return Enterprise.objects.filter(pk__in=linked.values("enterprise_id"))
+    return Enterprise.objects.none()
+
+
+def may_edit_indicators_of(actor: Actor, enterprise_id: int) -> bool:
+    """Whether the actor writes this enterprise's indicators (a query only for liaisons)."""
+    if not may_edit_indicators(actor):
+        return False
+    if actor.role == "desk" or is_economic_department(actor):
+        return True
+    return scope_indicator_editing(actor).filter(pk=enterprise_id).exists()
+
+
+def scope_indicators(actor: Actor) -> "QuerySet[MonthlyIndicator]":
+    from qifu.indicators.models import MonthlyIndicator
+
+    if actor.is_admin:
+        return MonthlyIndicator.objects.none()
+    if _indicators_zone_wide(actor):
+        return MonthlyIndicator.objects.all()
+    return MonthlyIndicator.objects.filter(enterprise_filter(actor, "enterprise"))
+
+
+def scope_investment_projects(actor: Actor) -> QuerySet[Project]:
+    """Projects whose monthly investment the actor reads."""
+    if actor.is_admin:
+        return Project.objects.none()
+    if _indicators_zone_wide(actor):
+        return Project.objects.all()
+    return scope_projects(actor)
+
+
+def scope_investment_editing(actor: Actor) -> QuerySet[Project]:
+    """Projects whose monthly investment the actor writes: those of the enterprises whose
+    indicators they write, and those they are linked to themselves."""
+    if actor.role == "desk" or is_economic_department(actor):
+        return Project.objects.all()
+    if actor.is_liaison:
+        linked = Linkage.objects.filter(liaison_id=actor.id, ended_on__isnull=True)
+        return Project.objects.filter(
+            Q(enterprise_id__in=linked.filter(project__isnull=True).values("enterprise_id"))
+            | Q(pk__in=linked.filter(project__isnull=False).values("project_id"))
+        )
+    return Project.objects.none()
+
+
+def scope_investments(actor: Actor) -> "QuerySet[ProjectInvestment]":
+    from qifu.indicators.models import ProjectInvestment
+
+    if actor.is_admin:
+        return ProjectInvestment.objects.none()
+    if _indicators_zone_wide(actor):
+        return ProjectInvestment.objects.all()
+    return ProjectInvestment.objects.filter(enterprise_filter(actor, "enterprise"))

@@ -81,6 +81,7 @@ class Probe:
     body: Callable[[Target], dict[str, Any]] | None = None
     transport: Literal["api", "page"] = "api"
     operation: str = ""  # the API operation (URL name) it exercises, for the coverage check
+    sees_all: frozenset[str] = frozenset()  # roles this probe's data is zone-wide for (not out of scope)
 
 
 API = "/api/v1"
@@ -88,6 +89,11 @@ API = "/api/v1"
 
 def _get(name: str, operation: str, url: Callable[[Target], str], expect: Expect) -> Probe:
     return Probe(name, "get", url, expect, operation=operation)
+
+
+# Monthly indicators and project investment: the economic department (JFJ) keeps the zone's
+# statistics and reads every enterprise's (access.scopes.scope_indicators).
+ECONOMIC = frozenset({"jfj_handler", "jfj_head"})
 
 
 def _write(name: str, operation: str, method: str, url: Callable[[Target], str], body: dict[str, Any]) -> Probe:
@@ -157,6 +163,16 @@ API_PROBES: list[Probe] = [
     _write("case_action_accept", "act", "post", lambda t: f"{API}/cases/{t.case_id}/actions", {"action": "accept"}),
     _write("case_message", "post_message", "post", lambda t: f"{API}/cases/{t.case_id}/messages", {"text": "越权"}),
     _get("enterprise_policies", "enterprise_policy_list", lambda t: f"{API}/enterprises/{t.uscc}/policies", "404"),
+    replace(
+        _get(
+            "enterprise_indicators", "enterprise_indicators", lambda t: f"{API}/enterprises/{t.uscc}/indicators", "404"
+        ),
+        sees_all=ECONOMIC,
+    ),
+    replace(
+        _get("project_investment", "project_investment", lambda t: f"{API}/projects/{t.project}/investment", "404"),
+        sees_all=ECONOMIC,
+    ),
 ]
 # Pages (colleague's extension point): e.g. Probe("enterprise_page", "get", lambda t: f"/enterprises/{t.uscc}/",
 # "404", transport="page"), Probe("enterprise_list_page", "get", lambda t: f"/enterprises/?q={t.uscc}", "absent",
@@ -198,6 +214,15 @@ PAGE_PROBES: list[Probe] = [
     # The policy package (issue 5): an enterprise's fitting policies and the liaison's brief.
     Probe("policies_for_us_page", "get", lambda t: f"/policies/for-us/?uscc={t.uscc}", "hidden", transport="page"),
     Probe("policies_brief", "get", lambda t: f"/policies/brief/?uscc={t.uscc}", "hidden", transport="page"),
+    # Monthly indicators (issue 6): the edit page of another enterprise's month.
+    Probe(
+        "indicator_edit_page",
+        "get",
+        lambda t: f"/indicators/{t.uscc}/edit/?month=2026-01",
+        "404",
+        transport="page",
+        sees_all=ECONOMIC | {"desk"},
+    ),
 ]
 PROBES: list[Probe] = API_PROBES + PAGE_PROBES
 
@@ -281,6 +306,7 @@ MATRIX = [
     for key in ENTERPRISES
     if key not in seen
     for probe in PROBES
+    if role not in probe.sees_all
 ]
 
 
