@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from qifu.core.models import BaseModel
 
-MONEY = {"max_digits": 14, "decimal_places": 2, "null": True, "blank": True, "validators": [MinValueValidator(0)]}
-ENERGY = {"max_digits": 16, "decimal_places": 4, "null": True, "blank": True, "validators": [MinValueValidator(0)]}
-SUM = {"max_digits": 18, "decimal_places": 4, "null": True, "blank": True}
-RATIO = {"max_digits": 24, "decimal_places": 6, "null": True, "blank": True}
+MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0)]}
+ENERGY = {"max_digits": 16, "decimal_places": 4, "validators": [MinValueValidator(0)]}
+SUM = {"max_digits": 18, "decimal_places": 4}
+RATIO = {"max_digits": 24, "decimal_places": 6}
 
 # formats.md: the measures with derived figures, and every measure of a monthly row.
 DERIVED_MEASURES = ("output", "revenue", "tax", "electricity")
@@ -41,12 +41,12 @@ class MonthlyIndicator(BaseModel):
         verbose_name=_("企业"),
     )
     month = models.DateField(_("月份"))
-    output = models.DecimalField(_("产值(万元)"), **MONEY)  # type: ignore[arg-type]
-    revenue = models.DecimalField(_("营业收入(万元)"), **MONEY)  # type: ignore[arg-type]
-    tax = models.DecimalField(_("税收(万元)"), **MONEY)  # type: ignore[arg-type]
-    electricity = models.DecimalField(_("用电量(万千瓦时)"), **ENERGY)  # type: ignore[arg-type]
+    output = models.DecimalField(_("产值(万元)"), null=True, blank=True, **MONEY)  # type: ignore[arg-type]
+    revenue = models.DecimalField(_("营业收入(万元)"), null=True, blank=True, **MONEY)  # type: ignore[arg-type]
+    tax = models.DecimalField(_("税收(万元)"), null=True, blank=True, **MONEY)  # type: ignore[arg-type]
+    electricity = models.DecimalField(_("用电量(万千瓦时)"), null=True, blank=True, **ENERGY)  # type: ignore[arg-type]
     employees = models.PositiveIntegerField(_("从业人数"), null=True, blank=True)
-    rd = models.DecimalField(_("研发投入(万元)"), **MONEY)  # type: ignore[arg-type]
+    rd = models.DecimalField(_("研发投入(万元)"), null=True, blank=True, **MONEY)  # type: ignore[arg-type]
 
     class Meta:
         verbose_name = _("月度指标")
@@ -71,22 +71,22 @@ class IndicatorDerived(models.Model):
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="+", db_index=False)
     month = models.DateField(_("月份"))
     next_month = models.DateField(_("下一报送月份"), null=True, blank=True)
-    output_month = models.DecimalField(_("当月产值"), **SUM)  # type: ignore[arg-type]
-    output_yoy = models.DecimalField(_("产值同比"), **RATIO)  # type: ignore[arg-type]
-    output_ytd = models.DecimalField(_("产值累计"), **SUM)  # type: ignore[arg-type]
-    output_ytd_yoy = models.DecimalField(_("产值累计同比"), **RATIO)  # type: ignore[arg-type]
-    revenue_month = models.DecimalField(_("当月营业收入"), **SUM)  # type: ignore[arg-type]
-    revenue_yoy = models.DecimalField(_("营业收入同比"), **RATIO)  # type: ignore[arg-type]
-    revenue_ytd = models.DecimalField(_("营业收入累计"), **SUM)  # type: ignore[arg-type]
-    revenue_ytd_yoy = models.DecimalField(_("营业收入累计同比"), **RATIO)  # type: ignore[arg-type]
-    tax_month = models.DecimalField(_("当月税收"), **SUM)  # type: ignore[arg-type]
-    tax_yoy = models.DecimalField(_("税收同比"), **RATIO)  # type: ignore[arg-type]
-    tax_ytd = models.DecimalField(_("税收累计"), **SUM)  # type: ignore[arg-type]
-    tax_ytd_yoy = models.DecimalField(_("税收累计同比"), **RATIO)  # type: ignore[arg-type]
-    electricity_month = models.DecimalField(_("当月用电量"), **SUM)  # type: ignore[arg-type]
-    electricity_yoy = models.DecimalField(_("用电量同比"), **RATIO)  # type: ignore[arg-type]
-    electricity_ytd = models.DecimalField(_("用电量累计"), **SUM)  # type: ignore[arg-type]
-    electricity_ytd_yoy = models.DecimalField(_("用电量累计同比"), **RATIO)  # type: ignore[arg-type]
+    output_month = models.DecimalField(_("当月产值"), null=True, blank=True, **SUM)  # type: ignore[arg-type]
+    output_yoy = models.DecimalField(_("产值同比"), null=True, blank=True, **RATIO)  # type: ignore[arg-type]
+    output_ytd = models.DecimalField(_("产值累计"), null=True, blank=True, **SUM)  # type: ignore[arg-type]
+    output_ytd_yoy = models.DecimalField(_("产值累计同比"), null=True, blank=True, **RATIO)  # type: ignore[arg-type]
+    revenue_month = models.DecimalField(_("当月营业收入"), null=True, blank=True, **SUM)  # type: ignore[arg-type]
+    revenue_yoy = models.DecimalField(_("营业收入同比"), null=True, blank=True, **RATIO)  # type: ignore[arg-type]
+    revenue_ytd = models.DecimalField(_("营业收入累计"), null=True, blank=True, **SUM)  # type: ignore[arg-type]
+    revenue_ytd_yoy = models.DecimalField(_("营业收入累计同比"), null=True, blank=True, **RATIO)  # type: ignore[arg-type]
+    tax_month = models.DecimalField(_("当月税收"), null=True, blank=True, **SUM)  # type: ignore[arg-type]
+    tax_yoy = models.DecimalField(_("税收同比"), null=True, blank=True, **RATIO)  # type: ignore[arg-type]
+    tax_ytd = models.DecimalField(_("税收累计"), null=True, blank=True, **SUM)  # type: ignore[arg-type]
+    tax_ytd_yoy = models.DecimalField(_("税收累计同比"), null=True, blank=True, **RATIO)  # type: ignore[arg-type]
+    electricity_month = models.DecimalField(_("当月用电量"), null=True, blank=True, **SUM)  # type: ignore[arg-type]
+    electricity_yoy = models.DecimalField(_("用电量同比"), null=True, blank=True, **RATIO)  # type: ignore[arg-type]
+    electricity_ytd = models.DecimalField(_("用电量累计"), null=True, blank=True, **SUM)  # type: ignore[arg-type]
+    electricity_ytd_yoy = models.DecimalField(_("用电量累计同比"), null=True, blank=True, **RATIO)  # type: ignore[arg-type]
 
     class Meta:
         verbose_name = _("派生指标")
