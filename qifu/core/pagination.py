@@ -25,11 +25,14 @@ class LimitOffset(LimitOffsetPagination):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_limit=MAX_LIMIT, **kwargs)
 
-    def paginate_queryset(self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any) -> Any:
+    def paginate_queryset(
+        self, queryset: "QuerySet[Any] | list[Any]", pagination: Any, request: HttpRequest, **params: Any
+    ) -> Any:
         # One COUNT and one page query, whatever the page size: no per-row work here.
         limit = min(int(pagination.limit), MAX_LIMIT)
         offset = int(pagination.offset)
-        return {"items": list(queryset[offset : offset + limit]), "count": queryset.count()}
+        count = len(queryset) if isinstance(queryset, list) else queryset.count()  # a cached list, or SQL
+        return {"items": list(queryset[offset : offset + limit]), "count": count}
 
 
 class PageIn(Schema):

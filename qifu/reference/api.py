@@ -1,6 +1,5 @@
 """/api/v1/departments: reference data every signed-in user may read (not business data)."""
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router
 from ninja.pagination import paginate
@@ -16,6 +15,6 @@ router = Router(tags=["reference"])
 
 @router.get("", response={200: list[DepartmentOut], **errors()}, summary="Departments and their categories")
 @paginate(LimitOffset)
-def list_departments(request: HttpRequest) -> QuerySet[Department]:
+def list_departments(request: HttpRequest) -> list[Department]:
     """Active departments in display order, each with the request categories it leads by default."""
     return department_list()

@@ -2,19 +2,27 @@
 
 import time
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 
 from qifu.reference.models import Category, Code, Department, ServiceList
 
+_department_list: tuple[float, list[Department]] | None = None
 
-def department_list() -> QuerySet[Department]:
-    """Active departments in display order, each with its active categories (`active_categories`)."""
-    categories = Category.objects.filter(active=True).order_by("sort", "code")
-    return (
-        Department.objects.filter(active=True)
-        .prefetch_related(Prefetch("category_set", queryset=categories, to_attr="active_categories"))
-        .order_by("sort", "code")
-    )
+
+def department_list() -> list[Department]:
+    """Active departments in display order, each with its active categories (`active_categories`),
+    from a per-process cache like the ones below (every ledger page and case form lists them)."""
+    global _department_list
+    now = time.monotonic()
+    if _department_list is None or now - _department_list[0] > CACHE_SECONDS:
+        categories = Category.objects.filter(active=True).order_by("sort", "code")
+        rows = (
+            Department.objects.filter(active=True)
+            .prefetch_related(Prefetch("category_set", queryset=categories, to_attr="active_categories"))
+            .order_by("sort", "code")
+        )
+        _department_list = (now, list(rows))
+    return _department_list[1]
 
 
 _categories: tuple[float, dict[str, Category]] | None = None
@@ -83,7 +91,8 @@ def policy_categories() -> dict[str, str]:
 
 
 def reference_cache_clear(**_: object) -> None:
-    global _categories, _departments, _service_lists
+    global _categories, _departments, _service_lists, _department_list
     _categories = None
+    _department_list = None
     _departments = None
     _service_lists = None
