@@ -30,6 +30,7 @@ class Scale:
     cases: int = 0  # requests over the last 24 months (PRODUCT.md §4)
     rich_timelines: bool = True  # progress notes in the timelines; the city keeps 3-6 events a case
     visits: int = 0  # 走访 over the last 24 months (issue 4), by the linked liaisons
+    indicator_share: float = 1.0  # enterprises with 24 months of indicators (issue 6; the city: half)
 
 
 SCALES: dict[str, Scale] = {
@@ -94,6 +95,7 @@ SCALES: dict[str, Scale] = {
             cases=1_000_000,
             rich_timelines=False,
             visits=2_000_000,
+            indicator_share=0.5,  # 50,000 x 24 months = 1,200,000 indicator rows (PRODUCT.md §4)
         ),
     )
 }

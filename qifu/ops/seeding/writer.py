@@ -46,6 +46,7 @@ from qifu.enterprises.models import Enterprise
 from qifu.enterprises.services import CONTACT_NAME_CTX, CONTACT_PHONE_CTX, normalize_phone
 from qifu.linkage.models import Linkage, TaskForce, TaskForceMember
 from qifu.ops.seeding.cases import CasePlanner, CaseWorld, Cat, TableCalendar, days_to_cover
+from qifu.ops.seeding.indicators import seed_indicators
 from qifu.ops.seeding.meetings import seed_meetings
 from qifu.ops.seeding.people import Dept, People, PeoplePlanner
 from qifu.ops.seeding.policies import seed_policies
@@ -274,6 +275,7 @@ class Writer:
         seed_visits(self, registry=registry, people=people, links=links)
         seed_safety_phase(self)
         seed_meetings(self, registry=registry, people=people)
+        seed_indicators(self)
         seed_memberships(self)
         seed_policies(self)
         # Explicit keys leave PostgreSQL's sequences behind: move them past the new rows.

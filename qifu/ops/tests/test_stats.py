@@ -21,6 +21,7 @@ KEYS = {
     "cases",
     "visits",
     "policies",
+    "indicator_rows",
 }
 STAFF_KINDS = {"cadre", "deputy", "handler", "dept_head", "desk", "leader"}
 STATES = ["submitted", "accepted", "dispatched", "in_progress", "resolved", "closed", "rejected", "withdrawn"]
@@ -42,7 +43,7 @@ def test_empty_database_has_every_key_at_zero():
     assert stats["staff"] == dict.fromkeys(STAFF_KINDS, 0)
     assert stats["enterprises"] == stats["projects"] == stats["enterprises_without_liaison"] == 0
     assert stats["cases"] == dict.fromkeys(STATES, 0)
-    assert stats["visits"] == stats["policies"] == 0
+    assert stats["visits"] == stats["policies"] == stats["indicator_rows"] == 0
 
 
 def test_counts_of_the_cast(cast):
@@ -85,6 +86,9 @@ def test_counts_after_seeding_the_small_scale(settings, tmp_path):
     assert list(stats["cases"]) == STATES
     assert sum(stats["cases"].values()) == small.cases
     assert stats["cases"]["closed"] > 0 and stats["cases"]["in_progress"] > 0
+    # 24 months for every enterprise, less the months before a young enterprise's founding and
+    # the few skipped ones
+    assert small.enterprises * 12 < stats["indicator_rows"] <= small.enterprises * 24
 
 
 def test_apps_not_installed_yet_count_as_empty():

@@ -1,7 +1,8 @@
 """`qifu stats [--json]`: the size of the zone (PRODUCT.md §3).
 
 The JSON keys are a stable interface: {"enterprises", "industrial_enterprises", "projects",
-"staff": {kind: n}, "enterprises_without_liaison", "cases": {state: n}, "visits", "policies"}.
+"staff": {kind: n}, "enterprises_without_liaison", "cases": {state: n}, "visits", "policies"}, plus
+"indicator_rows" (monthly indicators, one row per enterprise and month; issue 6).
 `cases` names every state of taxonomy.yaml (0 when none). Visits and policies belong to apps that
 may not be installed yet; they are read through the app registry (`visits.Visit`,
 `policies.Policy`) and are 0 until those apps exist.
@@ -47,6 +48,7 @@ def zone_stats() -> dict[str, Any]:
         cases[str(state)] = int(n)
     visit_model = optional_model("visits.Visit")
     policy_model = optional_model("policies.Policy")
+    indicator_model = optional_model("indicators.MonthlyIndicator")
     return {
         "enterprises": Enterprise.objects.count(),
         "industrial_enterprises": Enterprise.objects.filter(industry__startswith="C").count(),
@@ -56,6 +58,7 @@ def zone_stats() -> dict[str, Any]:
         "cases": cases,
         "visits": visit_model._default_manager.count() if visit_model is not None else 0,
         "policies": policy_model._default_manager.count() if policy_model is not None else 0,
+        "indicator_rows": indicator_model._default_manager.count() if indicator_model is not None else 0,
     }
 
 
@@ -66,11 +69,15 @@ LABELS = {
     "enterprises_without_liaison": "未落实挂钩的企业",
     "visits": "走访记录",
     "policies": "政策",
+    "indicator_rows": "月度指标（企业·月）",
 }
 
 
 class Command(BaseCommand):
-    help = "Print the size of the zone: enterprises, projects, staff by kind, cases by state, visits, policies."
+    help = (
+        "Print the size of the zone: enterprises, projects, staff by kind, cases by state, visits, policies, "
+        "indicator rows."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--json", action="store_true", help="print one JSON object (and nothing else) on stdout")
@@ -88,7 +95,7 @@ class Command(BaseCommand):
         lines += [(f"  {role_names[kind]} ({kind})", n) for kind, n in stats["staff"].items()]
         lines.append(("诉求", sum(stats["cases"].values())))
         lines += [(f"  {CaseState(state).label} ({state})", n) for state, n in stats["cases"].items()]
-        lines += [(LABELS["visits"], stats["visits"]), (LABELS["policies"], stats["policies"])]
+        lines += [(LABELS[key], stats[key]) for key in ("visits", "policies", "indicator_rows")]
         for label, n in lines:
             pad = 28 - sum(2 if ord(ch) > 0x2E80 else 1 for ch in label)  # CJK characters are two columns wide
             self.stdout.write(f"{label}{' ' * max(1, pad)}{n:>10,}")
