@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -252,6 +253,72 @@ def outcome_fn(node: Node) -> Callable[[dict[str, Any]], Tri]:
         return None if unknown else not settled
 
     return group
+
+
+class OutcomeSet:
+    """Many trees' outcomes for one enterprise at a time — `outcome_fn` for a whole policy set.
+    Policies repeat their conditions (the zone's 842 current policies hold 4,446 leaves but 188
+    distinct ones), so each distinct leaf (field, operator, value) is tested once per enterprise
+    and every tree then reads the results by position, stopping early as `outcome_fn` does."""
+
+    def __init__(self, nodes: Sequence[Node]) -> None:
+        self._index: dict[tuple[str, str, Any], int] = {}
+        self._tests: list[tuple[str, Callable[[Any], bool]]] = []
+        self._trees = [self._compile(n) for n in nodes]
+
+    def __len__(self) -> int:
+        return len(self._trees)
+
+    @property
+    def distinct_leaves(self) -> int:
+        return len(self._tests)
+
+    def _compile(self, node: Node) -> Callable[[list[Tri]], Tri]:
+        if isinstance(node, Leaf):
+            key = (node.field, node.op, _hashable(node.value))
+            at = self._index.get(key)
+            if at is None:
+                at = self._index[key] = len(self._tests)
+                self._tests.append((node.field, _comparator(FIELDS[node.field].kind, node.op, node.value)))
+            return itemgetter(at)
+        parts = [self._compile(p) for p in node.parts]
+        if node.op == "not":
+            inner = parts[0]
+
+            def negate(values: list[Tri]) -> Tri:
+                r = inner(values)
+                return None if r is None else not r
+
+            return negate
+        settled = node.op == "any"
+
+        def group(values: list[Tri]) -> Tri:
+            unknown = False
+            for part in parts:
+                r = part(values)
+                if r is settled:
+                    return settled
+                if r is None:
+                    unknown = True
+            return None if unknown else not settled
+
+        return group
+
+    def outcomes(self, facts: dict[str, Any]) -> list[Tri]:
+        """Each tree's outcome for FACTS, in the order the trees were given."""
+        values: list[Tri] = []
+        for name, holds in self._tests:
+            actual = facts.get(name)
+            values.append(None if actual is None else holds(actual))
+        return [tree(values) for tree in self._trees]
+
+
+def _hashable(value: Any) -> Any:
+    try:
+        hash(value)
+    except TypeError:
+        return repr(value)
+    return value
 
 
 def _jsonable(value: Any) -> Any:

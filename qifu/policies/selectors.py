@@ -6,7 +6,6 @@
 - `enterprise_policies`: one enterprise against every current published policy, explained.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -101,17 +100,22 @@ def policy_outcomes(*, actor: Actor, policy: Policy, on: date | None = None) -> 
 
 def current_policies(on: date) -> list[Policy]:
     """Published policies in force on ON (every one a person of the zone may read)."""
-    return [c.policy for c in _current(on)]
+    return [c.policy for c in _current(on).compiled]
 
 
 @dataclass(frozen=True)
 class _Compiled:
     policy: Policy
     node: Node
-    outcome: Callable[[dict[str, Any]], bool | None]
 
 
-_current_cache: dict[tuple[Any, ...], list[_Compiled]] = {}
+@dataclass(frozen=True)
+class _CurrentSet:
+    compiled: list[_Compiled]
+    outcomes: engine.OutcomeSet  # the trees in the same order
+
+
+_current_cache: dict[tuple[Any, ...], _CurrentSet] = {}
 
 
 def _stamp(on: date) -> tuple[int, Any, date | None]:
@@ -133,7 +137,7 @@ def _stamp(on: date) -> tuple[int, Any, date | None]:
     return int(count), changed, month
 
 
-def _current(on: date, stamp: tuple[int, Any, date | None] | None = None) -> list[_Compiled]:
+def _current(on: date, stamp: tuple[int, Any, date | None] | None = None) -> _CurrentSet:
     """The current policies with their compiled trees, rebuilt only when a policy changed: the
     published ones' count and latest change (`_stamp`) decide."""
     count, changed, _month = stamp or _stamp(on)
@@ -147,13 +151,11 @@ def _current(on: date, stamp: tuple[int, Any, date | None] | None = None) -> lis
         .select_related("department")
         .order_by("-valid_from", "code")
     )
-    compiled = []
-    for policy in rows:
-        node = policy_tree(policy)
-        compiled.append(_Compiled(policy, node, engine.outcome_fn(node)))
+    compiled = [_Compiled(policy, policy_tree(policy)) for policy in rows]
+    current = _CurrentSet(compiled, engine.OutcomeSet([c.node for c in compiled]))
     _current_cache.clear()  # one day, one version at a time
-    _current_cache[key] = compiled
-    return compiled
+    _current_cache[key] = current
+    return current
 
 
 class PolicyFit:
@@ -213,8 +215,8 @@ def enterprise_policies(
     facts = engine.facts_of(enterprise, ctx)
     eligible: list[PolicyFit] = []
     unknown: list[PolicyFit] = []
-    for c in _current(day, stamp):
-        first = c.outcome(facts)
+    current = _current(day, stamp)
+    for c, first in zip(current.compiled, current.outcomes.outcomes(facts), strict=True):
         if first is False or (first is None and not include_unknown):
             continue
         fit = PolicyFit(c.policy, node=c.node, facts=facts, ctx=ctx, eligible=first)

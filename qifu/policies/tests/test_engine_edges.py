@@ -32,8 +32,10 @@ def outcome(tree: dict[str, Any], on: date = TODAY, **fields: Any) -> bool | Non
     t, f = engine.evaluate(node, cols)
     at = list(cols.ids).index(ent.pk)
     by_vec = True if t[at] else (False if f[at] else None)
-    by_explain = engine.explain(node, engine.facts_of(ent, ctx), ctx).eligible
-    assert by_sql == by_vec == by_explain, (by_sql, by_vec, by_explain)
+    facts = engine.facts_of(ent, ctx)
+    by_explain = engine.explain(node, facts, ctx).eligible
+    by_set = engine.OutcomeSet([node]).outcomes(facts)[0]  # one enterprise's policies (enterprise_policies)
+    assert by_sql == by_vec == by_explain == by_set, (by_sql, by_vec, by_explain, by_set)
     in_set = engine.matching(node, ctx).filter(pk=ent.pk).exists()
     assert in_set == (by_sql is True)
     return by_explain
@@ -204,3 +206,17 @@ def test_an_enterprises_fitting_policies_agree_with_their_explanations(cast: Any
     assert [(f.policy.code, f.eligible) for f in fits] == [("P-YES", True), ("P-UNKNOWN", None)]
     assert all(f.eligible == f.explanation.eligible for f in fits)
     assert fits[1].explanation.missing == ["employees"]
+
+
+def test_a_policy_set_tests_each_distinct_leaf_once() -> None:
+    """Trees sharing leaves (the same field, operator and value) test them once per enterprise,
+    and each tree still gets its own outcome, unknown included."""
+    big = leaf("revenue_last_year", "ge", 2000)
+    young = leaf("age_years", "le", 5)
+    trees = [{"all": [big, young]}, {"any": [big, young]}, {"not": big}, big, leaf("revenue_last_year", "ge", 3000)]
+    nodes = [parse(t) for t in trees]
+    shared = engine.OutcomeSet(nodes)
+    assert (len(shared), shared.distinct_leaves) == (5, 3)
+    facts = {"revenue_last_year": Decimal("2500"), "age_years": None}
+    assert shared.outcomes(facts) == [None, True, False, True, False]
+    assert shared.outcomes(facts) == [engine.outcome_fn(n)(facts) for n in nodes]

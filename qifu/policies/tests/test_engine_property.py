@@ -124,10 +124,15 @@ def three_ways(tree: dict[str, Any], on: date) -> tuple[dict[int, Any], dict[int
     by_vec = {int(i): (True if ti else (False if fi else None)) for i, ti, fi in zip(cols.ids, t, f, strict=True)}
     by_explain = {}
     fn = engine.outcome_fn(node)
+    negated = parse({"not": tree})
+    # a set sharing every leaf between its trees (enterprise_policies tests each distinct leaf once)
+    shared = engine.OutcomeSet([node, negated, node])
     for e in engine.active_enterprises():
         facts = engine.facts_of(e, ctx)
         by_explain[e.pk] = engine.explain(node, facts, ctx).eligible
-        assert fn(facts) == by_explain[e.pk]  # the short-cut outcome (enterprise_policies) agrees too
+        assert fn(facts) == by_explain[e.pk]  # the short-cut outcome agrees too
+        expected = [by_explain[e.pk], engine.explain(negated, facts, ctx).eligible, by_explain[e.pk]]
+        assert shared.outcomes(facts) == expected
     return by_sql, by_vec, by_explain
 
 
