@@ -216,3 +216,22 @@ def test_project_investment_bad_rows_reject(cast):
     assert report.rejected
     assert [(e.row, e.column) for e in report.errors] == [(2, "project_code"), (3, "month"), (4, "invested")]
     assert ProjectInvestment.objects.count() == 0
+
+
+def test_import_queries_do_not_grow_with_enterprises(cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def months(year: int) -> list[str]:
+        return [f"{year}-{m:02d}" for m in range(1, 13)]
+
+    one_enterprise = csv_file([row(cast.a.uscc, m) for m in months(2024) + months(2025)])
+    two_enterprises = csv_file([row(e.uscc, m) for e in (cast.b, cast.c) for m in months(2025)])
+    with CaptureQueriesContext(connection) as one:
+        assert run(cast, one_enterprise).created == 24
+    with CaptureQueriesContext(connection) as two:
+        assert run(cast, two_enterprises).created == 24
+    # the same statements for 24 rows of one enterprise as for 24 rows of two: batched reads and
+    # writes, the derived figures recomputed set-wise (no query per enterprise)
+    assert len(two) == len(one)
+    assert IndicatorDerived.objects.count() == 48
