@@ -145,8 +145,28 @@ def _requirement(leaf: Leaf, lists: Mapping[str, str] | None) -> str:
     return _rule(leaf, lists)[1]
 
 
+# A reason depends on the leaf, the enterprise's value and the outcome only: enterprises share
+# values (a park, a yes/no, a missing figure), so reasons are kept like the rules above.
+_REASONS: dict[tuple[Any, ...], tuple[Leaf, str]] = {}
+
+
 def leaf_reason(result: LeafResult, lists: Mapping[str, str] | None = None) -> str:
     """One leaf for one enterprise: "上年营业收入 2,350万元，不低于 2,000万元 ✓"."""
+    leaf, actual = result.leaf, result.actual
+    names = hash(tuple(lists.items())) if lists and FIELDS[leaf.field].kind == Kind.LISTS else 0
+    value = tuple(actual) if isinstance(actual, list) else (str(actual) if isinstance(actual, Decimal) else actual)
+    key = (id(leaf), get_language() or "", names, result.outcome, type(value), value)
+    hit = _REASONS.get(key)
+    if hit is not None and hit[0] is leaf:
+        return hit[1]
+    if len(_REASONS) > 100_000:
+        _REASONS.clear()
+    text = _leaf_reason(result, lists)
+    _REASONS[key] = (leaf, text)
+    return text
+
+
+def _leaf_reason(result: LeafResult, lists: Mapping[str, str] | None) -> str:
     leaf = result.leaf
     spec = FIELDS[leaf.field]
     label = str(spec.label)
