@@ -8,8 +8,9 @@
 returns carries each leaf's path, its field and its value converted to the field's type; the
 evaluators in `qifu.policies.engine` take nothing else.
 
-Fields (formats.md): the enterprise columns by their English names, plus `age_years`, `rd_ratio`
-and `service_lists`. The contact columns are excluded: they are stored encrypted (no query can
+Fields (formats.md): the enterprise columns by their English names, plus `age_years`, `rd_ratio`,
+`service_lists` and the derived monthly indicators (`X_month`, `X_yoy`, `X_ytd`, `X_ytd_yoy` for X
+in output, revenue, tax, electricity). The contact columns are excluded: they are stored encrypted (no query can
 compare them) and no policy turns on a contact person.
 """
 
@@ -97,8 +98,30 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec("age_years", Kind.INT, gettext_lazy("成立年限"), unit=gettext_lazy("年")),
         FieldSpec("rd_ratio", Kind.RATIO, gettext_lazy("研发投入占营业收入比例")),
         FieldSpec("service_lists", Kind.LISTS, gettext_lazy("服务清单")),
+        # formats.md's derived monthly figures, as of the evaluation day (the latest month reported
+        # on or before it: qifu.indicators, IndicatorDerived). Ratios are fractions (−0.25 = down 25%).
+        FieldSpec("output_month", Kind.MONEY, gettext_lazy("最近一月产值"), unit=gettext_lazy("万元")),
+        FieldSpec("output_yoy", Kind.RATIO, gettext_lazy("产值同比")),
+        FieldSpec("output_ytd", Kind.MONEY, gettext_lazy("本年累计产值"), unit=gettext_lazy("万元")),
+        FieldSpec("output_ytd_yoy", Kind.RATIO, gettext_lazy("本年累计产值同比")),
+        FieldSpec("revenue_month", Kind.MONEY, gettext_lazy("最近一月营业收入"), unit=gettext_lazy("万元")),
+        FieldSpec("revenue_yoy", Kind.RATIO, gettext_lazy("营业收入同比")),
+        FieldSpec("revenue_ytd", Kind.MONEY, gettext_lazy("本年累计营业收入"), unit=gettext_lazy("万元")),
+        FieldSpec("revenue_ytd_yoy", Kind.RATIO, gettext_lazy("本年累计营业收入同比")),
+        FieldSpec("tax_month", Kind.MONEY, gettext_lazy("最近一月税收"), unit=gettext_lazy("万元")),
+        FieldSpec("tax_yoy", Kind.RATIO, gettext_lazy("税收同比")),
+        FieldSpec("tax_ytd", Kind.MONEY, gettext_lazy("本年累计税收"), unit=gettext_lazy("万元")),
+        FieldSpec("tax_ytd_yoy", Kind.RATIO, gettext_lazy("本年累计税收同比")),
+        FieldSpec("electricity_month", Kind.MONEY, gettext_lazy("最近一月用电量"), unit=gettext_lazy("万千瓦时")),
+        FieldSpec("electricity_yoy", Kind.RATIO, gettext_lazy("用电量同比")),
+        FieldSpec("electricity_ytd", Kind.MONEY, gettext_lazy("本年累计用电量"), unit=gettext_lazy("万千瓦时")),
+        FieldSpec("electricity_ytd_yoy", Kind.RATIO, gettext_lazy("本年累计用电量同比")),
     )
 }
+# The fields read from the monthly indicators rather than the enterprise row.
+INDICATOR_FIELDS = frozenset(
+    f"{m}_{s}" for m in ("output", "revenue", "tax", "electricity") for s in ("month", "yoy", "ytd", "ytd_yoy")
+)
 
 # Bounds that keep every evaluator exact (engine.py): money has at most 4 decimals and 10 integer
 # digits, ratios at most 6 decimals; whole years and head counts are plain integers.

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from operator import itemgetter
 from typing import Any
 
@@ -34,7 +35,9 @@ from django.db.models import (
     F,
     FloatField,
     OuterRef,
+    Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -42,14 +45,31 @@ from django.db.models.functions import Cast, Left, NullIf
 from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual, In, LessThan, LessThanOrEqual
 
 from qifu.enterprises.models import Enterprise, EnterpriseStatus
-from qifu.policies.conditions import FIELDS, Group, Kind, Leaf, Node
+from qifu.indicators.models import IndicatorDerived
+from qifu.policies.conditions import FIELDS, INDICATOR_FIELDS, Group, Kind, Leaf, Node
 from qifu.servicelists.models import Membership
 
 Tri = bool | None  # True, False, or None = unknown ("数据缺失")
 
 # Columns whose empty string means "not known" (formats.md: optional text columns).
 BLANK_IS_MISSING = frozenset({"uscc", "name", "industry", "park"})
-COLUMNS = tuple(name for name, spec in FIELDS.items() if name not in ("age_years", "rd_ratio", "service_lists"))
+COLUMNS = tuple(
+    name for name in FIELDS if name not in ("age_years", "rd_ratio", "service_lists") and name not in INDICATOR_FIELDS
+)
+INDICATORS = tuple(name for name in FIELDS if name in INDICATOR_FIELDS)  # in FIELDS order
+
+
+def indicators_as_of(on: date) -> QuerySet[IndicatorDerived]:
+    """Each enterprise's derived figures as of ON: its latest month reported on or before ON (one
+    row per enterprise: `next_month`, the month of its next report, is after ON or none)."""
+    return IndicatorDerived.objects.filter(month__lte=on).filter(Q(next_month__isnull=True) | Q(next_month__gt=on))
+
+
+def _indicator_value(name: str, value: Any) -> Any:
+    """A stored figure as the evaluators compare it: ratios as binary floats (like rd_ratio)."""
+    if value is None:
+        return None
+    return float(value) if FIELDS[name].kind == Kind.RATIO else value
 
 
 def anniversary_eve(on: date, years: int) -> date:
@@ -129,8 +149,9 @@ class Explanation:
         return list(seen)
 
 
-def facts_of(enterprise: Enterprise, ctx: Context) -> dict[str, Any]:
-    """The enterprise's values of every condition field (None = missing)."""
+def facts_of(enterprise: Enterprise, ctx: Context, *, indicators: bool = True) -> dict[str, Any]:
+    """The enterprise's values of every condition field (None = missing). INDICATORS=False leaves
+    the monthly figures out (missing), for a caller whose trees name none of them."""
     facts: dict[str, Any] = {}
     for name in COLUMNS:
         value = getattr(enterprise, name)
@@ -146,6 +167,10 @@ def facts_of(enterprise: Enterprise, ctx: Context) -> dict[str, Any]:
                 "service_list__code", flat=True
             )
         )
+    rows = indicators_as_of(ctx.on).filter(enterprise_id=enterprise.pk).order_by().values(*INDICATORS)[:1]
+    row = next(iter(rows), None) if indicators else None  # one row at most (see indicators_as_of)
+    for name in INDICATORS:
+        facts[name] = _indicator_value(name, row[name]) if row else None
     return facts
 
 
@@ -269,6 +294,11 @@ class OutcomeSet:
     def __len__(self) -> int:
         return len(self._trees)
 
+    @cached_property
+    def fields(self) -> frozenset[str]:
+        """The fields the trees name (a caller reads only the facts they need)."""
+        return frozenset(name for name, _test in self._tests)
+
     @property
     def distinct_leaves(self) -> int:
         return len(self._tests)
@@ -388,6 +418,12 @@ def _sql_leaf(leaf: Leaf, ctx: Context) -> Any:
     if leaf.field == "age_years":
         return _sql_age(op, v, ctx.on)
     lhs: Any
+    if leaf.field in INDICATOR_FIELDS:
+        figure = Subquery(indicators_as_of(ctx.on).filter(enterprise_id=OuterRef("pk")).values(leaf.field)[:1])
+        if spec.kind == Kind.RATIO:
+            v = tuple(float(x) for x in v) if isinstance(v, tuple) else float(v)
+            return _compare(Cast(figure, FloatField()), op, v, value_field=FloatField())
+        return _compare(figure, op, v)
     if spec.kind == Kind.RATIO:
         ratio = Cast(F("rd_last_year"), FloatField()) / Cast(F("revenue_last_year"), FloatField())
         lhs = Case(When(revenue_last_year__gt=0, then=ratio), default=None, output_field=FloatField())
@@ -498,6 +534,32 @@ class Columns:
     def size(self) -> int:
         return int(self.ids.shape[0])
 
+    def indicator(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """A monthly figure as of the context's day for every row, with its known mask: all of
+        them are read in one query the first time a tree names one."""
+        if name not in self.values:
+            self._load_indicators()
+        return self.values[name], self.known[name]
+
+    def _load_indicators(self) -> None:
+        casts = {f"_{n}": Cast(F(n), FloatField()) for n in INDICATORS}
+        rows = list(
+            indicators_as_of(self.ctx.on)
+            .annotate(**casts)
+            .values_list("enterprise_id", *casts)
+            .iterator(chunk_size=20_000)
+        )
+        n = self.size
+        owners = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        at = np.searchsorted(self.ids, owners)  # the ids are sorted (load_columns orders by id)
+        ours = at < n
+        ours[ours] = self.ids[at[ours]] == owners[ours]  # rows of enterprises outside BASE drop out
+        for i, name in enumerate(INDICATORS, start=1):
+            arr = np.full(n, np.nan)
+            figures = np.array([np.nan if r[i] is None else r[i] for r in rows], dtype=np.float64)
+            arr[at[ours]] = figures[ours]
+            self.values[name], self.known[name] = arr, ~np.isnan(arr)
+
     def factors(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """A text column as (its sorted distinct values, each row's index into them), computed once:
         a text leaf is decided on the distinct values and spread to the rows by that index, so
@@ -591,7 +653,10 @@ def _vec_leaf(leaf: Leaf, cols: Columns) -> Masks:
         return _vec_age(op, v, cols)
     if spec.kind in (Kind.TEXT, Kind.INDUSTRY, Kind.CHOICE):
         return _vec_text(leaf, cols)
-    if spec.kind == Kind.RATIO:
+    if leaf.field in INDICATOR_FIELDS:
+        arr, known = cols.indicator(leaf.field)
+        v = tuple(float(x) for x in v) if isinstance(v, tuple) else float(v)
+    elif spec.kind == Kind.RATIO:
         rd, rev = cols.values["rd_last_year"], cols.values["revenue_last_year"]
         known = cols.known["rd_last_year"] & cols.known["revenue_last_year"] & (rev > 0)
         with np.errstate(divide="ignore", invalid="ignore"):

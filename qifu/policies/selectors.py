@@ -19,7 +19,7 @@ from qifu.access.scopes import scope_enterprises, scope_policies, scope_policy_e
 from qifu.core.errors import NotFound
 from qifu.enterprises.models import Enterprise, EnterpriseStatus
 from qifu.policies import engine
-from qifu.policies.conditions import Node, parse
+from qifu.policies.conditions import INDICATOR_FIELDS, Node, parse
 from qifu.policies.models import Policy, PolicyStatus
 
 
@@ -212,10 +212,10 @@ def enterprise_policies(
     day = on or timezone.localdate()
     stamp = _stamp(day)
     ctx = engine.context(day, lists_month=stamp[2])
-    facts = engine.facts_of(enterprise, ctx)
+    current = _current(day, stamp)
+    facts = engine.facts_of(enterprise, ctx, indicators=not current.outcomes.fields.isdisjoint(INDICATOR_FIELDS))
     eligible: list[PolicyFit] = []
     unknown: list[PolicyFit] = []
-    current = _current(day, stamp)
     for c, first in zip(current.compiled, current.outcomes.outcomes(facts), strict=True):
         if first is False or (first is None and not include_unknown):
             continue

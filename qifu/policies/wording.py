@@ -69,6 +69,8 @@ def value_text(name: str, value: Any, lists: Mapping[str, str] | None = None) ->
         return _("数据缺失")
     if spec.kind == Kind.BOOL:
         return _("是") if value else _("否")
+    if spec.kind == Kind.MONEY and name.startswith("electricity"):  # 万千瓦时, not 万元
+        return f"{number(value)}{spec.unit}"
     if spec.kind == Kind.MONEY:
         return _("%(n)s万元") % {"n": number(value)}
     if spec.kind == Kind.INT:

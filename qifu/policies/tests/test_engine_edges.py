@@ -10,6 +10,7 @@ import pytest
 
 from qifu.enterprises.models import Enterprise
 from qifu.enterprises.uscc import make_uscc
+from qifu.indicators.models import IndicatorDerived, MonthlyIndicator
 from qifu.policies import engine
 from qifu.policies.conditions import ConditionError, parse
 from qifu.reference.models import ServiceList
@@ -24,6 +25,10 @@ _serial = itertools.count(100)
 def outcome(tree: dict[str, Any], on: date = TODAY, **fields: Any) -> bool | None:
     """The one enterprise's outcome; fails unless SQL, numpy and the explanation agree."""
     ent = Enterprise.objects.create(uscc=make_uscc(next(_serial)), name="测试企业", **fields)
+    return outcome_of(ent, tree, on)
+
+
+def outcome_of(ent: Enterprise, tree: dict[str, Any], on: date) -> bool | None:
     node = parse(tree)
     ctx = engine.context(on)
     annotated: Any = engine.outcomes(node, ctx)
@@ -220,3 +225,42 @@ def test_a_policy_set_tests_each_distinct_leaf_once() -> None:
     facts = {"revenue_last_year": Decimal("2500"), "age_years": None}
     assert shared.outcomes(facts) == [None, True, False, True, False]
     assert shared.outcomes(facts) == [engine.outcome_fn(n)(facts) for n in nodes]
+
+
+def given_reports(ent: Enterprise, *months: tuple[date, dict[str, Any]]) -> None:
+    """Monthly reports with their derived rows, `next_month` written as the indicators app does."""
+    for i, (month, values) in enumerate(months):
+        row = MonthlyIndicator.objects.create(enterprise=ent, month=month)
+        later = months[i + 1][0] if i + 1 < len(months) else None
+        IndicatorDerived.objects.create(indicator=row, enterprise=ent, month=month, next_month=later, **values)
+
+
+def test_monthly_figures_are_read_as_of_the_day() -> None:
+    """formats.md: the latest month reported on or before the evaluation day; none yet is unknown."""
+    ent = Enterprise.objects.create(uscc=make_uscc(next(_serial)), name="下滑企业")
+    given_reports(
+        ent,
+        (date(2026, 9, 1), {"revenue_ytd_yoy": Decimal("-0.250000"), "revenue_ytd": Decimal("900")}),
+        (date(2026, 10, 1), {"revenue_ytd_yoy": Decimal("-0.100000"), "revenue_ytd": Decimal("1000")}),
+    )
+    down = leaf("revenue_ytd_yoy", "le", -0.2)
+    assert outcome_of(ent, down, date(2026, 8, 31)) is None  # nothing reported yet
+    assert outcome_of(ent, down, date(2026, 9, 30)) is True  # September's figures
+    assert outcome_of(ent, down, date(2026, 11, 27)) is False  # October's, the latest
+    assert outcome_of(ent, leaf("revenue_ytd", "ge", 1000), date(2026, 11, 27)) is True
+
+
+def test_a_fall_of_exactly_the_threshold_counts_and_a_missing_ratio_is_unknown() -> None:
+    ent = Enterprise.objects.create(uscc=make_uscc(next(_serial)), name="持平企业")
+    given_reports(ent, (date(2026, 10, 1), {"output_ytd_yoy": Decimal("-0.200000"), "output_yoy": None}))
+    assert outcome_of(ent, leaf("output_ytd_yoy", "le", -0.2), TODAY) is True
+    assert outcome_of(ent, leaf("output_ytd_yoy", "lt", -0.2), TODAY) is False
+    assert outcome_of(ent, leaf("output_yoy", "le", -0.2), TODAY) is None  # a zero or missing base
+    assert outcome_of(ent, {"not": leaf("output_yoy", "le", -0.2)}, TODAY) is None
+
+
+def test_electricity_reads_in_its_own_unit() -> None:
+    from qifu.policies.wording import value_text
+
+    assert value_text("electricity_month", Decimal("12.5")) == "12.5万千瓦时"
+    assert value_text("revenue_month", Decimal("12.5")) == "12.5万元"

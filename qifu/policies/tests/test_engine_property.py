@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 
 from qifu.enterprises.models import Enterprise, EnterpriseStatus, Ownership, Specialized
 from qifu.enterprises.uscc import make_uscc
+from qifu.indicators.models import IndicatorDerived, MonthlyIndicator
 from qifu.policies import engine
-from qifu.policies.conditions import FIELDS, OPS_BY_KIND, Kind, parse
+from qifu.policies.conditions import FIELDS, INDICATOR_FIELDS, OPS_BY_KIND, Kind, parse
 from qifu.reference.models import ServiceList
 from qifu.servicelists.models import Membership
 
@@ -27,6 +28,9 @@ DATES = [date(2000, 2, 29), date(2001, 3, 1), date(2016, 11, 27), date(2021, 11,
 MONEY = [Decimal("0"), Decimal("0.01"), Decimal("3"), Decimal("12.5"), Decimal("100"), Decimal("2000.75"), None]
 ON = [date(2026, 11, 27), date(2028, 2, 29), date(2027, 2, 28)]
 LISTS = ["key_core", "fast_growing", "new_growth", "declining"]
+RATIOS = [-1, -0.25, -0.2, 0, 0.15, 0.2, 3.5]
+# Monthly reports: none, one or both of these months; an evaluation day reads the latest on or before it.
+REPORT_MONTHS = [date(2026, 10, 1), date(2027, 1, 1)]
 
 
 def scalar_values(name: str) -> st.SearchStrategy[Any]:
@@ -49,6 +53,8 @@ def scalar_values(name: str) -> st.SearchStrategy[Any]:
         return st.sampled_from([0, 1, 10, 50, 300])
     if kind == Kind.MONEY:
         return st.sampled_from([0, 0.01, 3, 12.5, 100, 2000.75, 99.99])
+    if kind == Kind.RATIO and name in INDICATOR_FIELDS:  # year-on-year: falls are negative
+        return st.sampled_from(RATIOS)
     if kind == Kind.RATIO:
         return st.sampled_from([0, 0.03, 0.25, 0.24, 1, 0.000333, 4.16])
     if kind == Kind.DATE:
@@ -111,7 +117,17 @@ def enterprises(draw: st.DrawFn) -> dict[str, Any]:
         "output_last_year": draw(st.sampled_from(MONEY)),
         "rd_last_year": draw(st.sampled_from(MONEY)),
         "lists": draw(st.sets(st.sampled_from(LISTS), max_size=2)),
+        "reports": [
+            {name: draw(figures(name)) for name in engine.INDICATORS} if draw(st.booleans()) else None
+            for _month in REPORT_MONTHS
+        ],
     }
+
+
+def figures(name: str) -> st.SearchStrategy[Any]:
+    if FIELDS[name].kind == Kind.RATIO:
+        return st.sampled_from([Decimal(str(r)) for r in RATIOS] + [None])
+    return st.sampled_from(MONEY)
 
 
 def three_ways(tree: dict[str, Any], on: date) -> tuple[dict[int, Any], dict[int, Any], dict[int, Any]]:
@@ -155,7 +171,7 @@ def test_sql_numpy_and_the_explanation_agree(
                 Enterprise(
                     uscc=make_uscc(i + 1),
                     name=["甲公司", "乙公司", "丙科技"][i % 3],
-                    **{k: v for k, v in r.items() if k != "lists"},
+                    **{k: v for k, v in r.items() if k not in ("lists", "reports")},
                 )
                 for i, r in enumerate(rows)
             ]
@@ -169,8 +185,22 @@ def test_sql_numpy_and_the_explanation_agree(
                     for code in r["lists"]
                 ]
             )
+        given_reports(made, [r["reports"] for r in rows])
         by_sql, by_vec, by_explain = three_ways(tree, on)
         assert by_sql == by_explain, tree
         assert by_vec == by_explain, tree
         assert len(by_explain) == len(rows)  # the deregistered one is in none
         transaction.set_rollback(True)
+
+
+def given_reports(made: list[Enterprise], reports: list[list[dict[str, Any] | None]]) -> None:
+    """Each enterprise's monthly reports with their derived rows (`next_month` as the indicators
+    app writes it: the month of the enterprise's next report)."""
+    for enterprise, months in zip(made, reports, strict=True):
+        kept = [(m, figures) for m, figures in zip(REPORT_MONTHS, months, strict=True) if figures is not None]
+        for i, (month, values) in enumerate(kept):
+            row = MonthlyIndicator.objects.create(enterprise=enterprise, month=month)
+            later = kept[i + 1][0] if i + 1 < len(kept) else None
+            IndicatorDerived.objects.create(
+                indicator=row, enterprise=enterprise, month=month, next_month=later, **values
+            )

@@ -6,12 +6,13 @@ from decimal import Decimal
 from django.utils import translation
 
 from qifu.policies import wording
-from qifu.policies.conditions import parse
+from qifu.policies.conditions import Leaf, parse
 from qifu.policies.engine import LeafResult
 
 
 def _result(value, outcome):
     leaf = parse({"field": "revenue_last_year", "op": "ge", "value": 2000})
+    assert isinstance(leaf, Leaf)
     return leaf, LeafResult(leaf, value, outcome)
 
 
