@@ -24,7 +24,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from django.db.models import (
@@ -50,6 +50,7 @@ from qifu.policies.conditions import FIELDS, INDICATOR_FIELDS, Group, Kind, Leaf
 from qifu.servicelists.models import Membership
 
 Tri = bool | None  # True, False, or None = unknown ("数据缺失")
+In_ = TypeVar("In_")  # what a compiled tree reads: the facts, or the leaf results of an OutcomeSet
 
 # Columns whose empty string means "not known" (formats.md: optional text columns).
 BLANK_IS_MISSING = frozenset({"uscc", "name", "industry", "park"})
@@ -256,21 +257,26 @@ def outcome_fn(node: Node) -> Callable[[dict[str, Any]], Tri]:
             return None if actual is None else holds(actual)
 
         return leaf
-    parts = [outcome_fn(p) for p in node.parts]
-    if node.op == "not":
+    return _grouped(node.op, [outcome_fn(p) for p in node.parts])
+
+
+def _grouped(op: str, parts: list[Callable[[In_], Tri]]) -> Callable[[In_], Tri]:
+    """`not`, `all` or `any` over PARTS (functions of the same input), stopping where the answer is
+    settled: a false part of `all`, a true part of `any` (Kleene's tables, like `explain`)."""
+    if op == "not":
         inner = parts[0]
 
-        def negate(facts: dict[str, Any]) -> Tri:
-            r = inner(facts)
+        def negate(arg: In_) -> Tri:
+            r = inner(arg)
             return None if r is None else not r
 
         return negate
-    settled = node.op == "any"  # the value that settles the group: True for any, False for all
+    settled = op == "any"  # the value that settles the group: True for any, False for all
 
-    def group(facts: dict[str, Any]) -> Tri:
+    def group(arg: In_) -> Tri:
         unknown = False
         for part in parts:
-            r = part(facts)
+            r = part(arg)
             if r is settled:
                 return settled
             if r is None:
@@ -311,28 +317,7 @@ class OutcomeSet:
                 at = self._index[key] = len(self._tests)
                 self._tests.append((node.field, _comparator(FIELDS[node.field].kind, node.op, node.value)))
             return itemgetter(at)
-        parts = [self._compile(p) for p in node.parts]
-        if node.op == "not":
-            inner = parts[0]
-
-            def negate(values: list[Tri]) -> Tri:
-                r = inner(values)
-                return None if r is None else not r
-
-            return negate
-        settled = node.op == "any"
-
-        def group(values: list[Tri]) -> Tri:
-            unknown = False
-            for part in parts:
-                r = part(values)
-                if r is settled:
-                    return settled
-                if r is None:
-                    unknown = True
-            return None if unknown else not settled
-
-        return group
+        return _grouped(node.op, [self._compile(p) for p in node.parts])
 
     def outcomes(self, facts: dict[str, Any]) -> list[Tri]:
         """Each tree's outcome for FACTS, in the order the trees were given."""
