@@ -26,6 +26,7 @@ from qifu.visits.models import Visit, VisitParticipant
 if TYPE_CHECKING:
     from qifu.indicators.models import MonthlyIndicator, ProjectInvestment
     from qifu.policies.models import Policy
+    from qifu.servicelists.models import ListOverride, Membership
 
 
 def _task_force_enterprise_ids(actor: Actor) -> "QuerySet[TaskForceMember, int]":
@@ -285,3 +286,63 @@ def scope_investments(actor: Actor) -> "QuerySet[ProjectInvestment]":
     if _indicators_zone_wide(actor):
         return ProjectInvestment.objects.all()
     return ProjectInvestment.objects.filter(enterprise_filter(actor, "enterprise"))
+
+
+# --- Service lists (issue 6, PRODUCT.md §2.5) ----------------------------------------------------
+# The one place that says who sees the four lists and who changes them. Government staff see the
+# lists: the desk, leaders and the economic department every member, other staff the members among
+# the enterprises they already see. Enterprise users and the three administrators see none (the
+# lists are the zone's internal service tool). The service desk edits the rules and runs an
+# evaluation; the desk and the economic department put an enterprise on a list or take it off.
+
+
+def may_see_service_lists(actor: Actor) -> bool:
+    return actor.is_staff_role
+
+
+def may_edit_list_rules(actor: Actor) -> bool:
+    return actor.role == "desk"
+
+
+def may_evaluate_lists(actor: Actor) -> bool:
+    return actor.role == "desk"
+
+
+def may_override_lists(actor: Actor) -> bool:
+    return actor.role == "desk" or is_economic_department(actor)
+
+
+def scope_list_enterprises(actor: Actor) -> QuerySet[Enterprise]:
+    """Enterprises whose list memberships (and overrides) the actor sees."""
+    if not may_see_service_lists(actor):
+        return Enterprise.objects.none()
+    if actor.is_zone_wide or is_economic_department(actor):
+        return Enterprise.objects.all()
+    return scope_enterprises(actor)
+
+
+def list_members_zone_wide(actor: Actor) -> bool:
+    """The actor sees every member (no enterprise filter on the snapshot)."""
+    return may_see_service_lists(actor) and (actor.is_zone_wide or is_economic_department(actor))
+
+
+def scope_list_members(actor: Actor) -> "QuerySet[Membership]":
+    """Snapshot rows (every month) the actor sees."""
+    from qifu.servicelists.models import Membership
+
+    if not may_see_service_lists(actor):
+        return Membership.objects.none()
+    if list_members_zone_wide(actor):
+        return Membership.objects.all()
+    return Membership.objects.filter(enterprise_filter(actor, "enterprise"))
+
+
+def scope_list_overrides(actor: Actor) -> "QuerySet[ListOverride]":
+    """Manual overrides the actor sees (those of the enterprises whose memberships they see)."""
+    from qifu.servicelists.models import ListOverride
+
+    if not may_see_service_lists(actor):
+        return ListOverride.objects.none()
+    if list_members_zone_wide(actor):
+        return ListOverride.objects.all()
+    return ListOverride.objects.filter(enterprise_filter(actor, "enterprise"))
