@@ -2,6 +2,7 @@
 what a fresh render gives, and one role's or one page's menu must never be served to another."""
 
 import pytest
+from django.template import Context
 from django.test import Client, RequestFactory, override_settings
 from django.urls import resolve, reverse
 from django.utils import translation
@@ -22,7 +23,7 @@ def _menu(user, path: str, name: str) -> str:
     request = RequestFactory().get(path)
     request.user = user
     request.resolver_match = resolve(path)
-    return navigation.menu({"request": request, "user": user}, name)
+    return navigation.menu(Context({"request": request, "user": user}), name)
 
 
 def _fresh(user, path: str, name: str) -> str:
@@ -71,3 +72,11 @@ def test_the_page_shows_the_menu_of_the_signed_in_role(cast):
     client.force_login(cast.all_users["jfj_handler"])
     html = client.get(reverse("ledger:list")).content.decode()
     assert html.count('href="/cases/inbox/"') >= 2  # the sidebar and the phone's bar (and its sheet)
+
+
+@pytest.mark.parametrize(
+    ("who", "shown"), [("desk", True), ("liaison_a", True), ("deputy", True), ("kjj_handler", False), ("leader", False)]
+)
+def test_the_indicator_import_is_on_the_menu_of_those_who_report(cast, who, shown):
+    menu = _menu(cast.all_users[who], reverse("dashboard:home"), MENUS[0])
+    assert (reverse("indicators:import") in menu) is shown
