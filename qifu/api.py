@@ -118,6 +118,7 @@ def _mount() -> None:
         ("/events", "qifu.meetings.api_events"),
         ("", "qifu.indicators.api"),  # /enterprises/{uscc}/indicators, /indicators, /projects/{code}/investment
         ("", "qifu.policies.api"),  # /policies… and /enterprises/{uscc}/policies (full paths)
+        ("", "qifu.servicelists.api"),  # /lists… and /enterprises/{uscc}/lists (full paths)
     ):
         api.add_router(prefix, import_module(module).router)
 

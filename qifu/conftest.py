@@ -214,6 +214,9 @@ class ApiClient:
     def put(self, path: str, data: Any = None, **extra: Any) -> Any:
         return self._call("put", path, data, **extra)
 
+    def delete(self, path: str, data: Any = None, **extra: Any) -> Any:
+        return self._call("delete", path, data, **extra)
+
 
 @pytest.fixture
 def api_as(db: None) -> Callable[[User], ApiClient]:

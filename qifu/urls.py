@@ -29,5 +29,6 @@ urlpatterns = [
     path("meetings/", include("qifu.meetings.urls", namespace="meetings")),
     path("indicators/", include("qifu.indicators.urls", namespace="indicators")),
     path("policies/", include("qifu.policies.urls", namespace="policies")),
+    path("lists/", include("qifu.servicelists.urls", namespace="servicelists")),
     path("", include("qifu.dashboard.urls")),
 ]

@@ -292,7 +292,8 @@ def scope_investments(actor: Actor) -> "QuerySet[ProjectInvestment]":
 # The one place that says who sees the four lists and who changes them. Government staff see the
 # lists: the desk, leaders and the economic department every member, other staff the members among
 # the enterprises they already see. Enterprise users and the three administrators see none (the
-# lists are the zone's internal service tool). The service desk edits the rules and runs an
+# lists are the zone's internal service tool). The service desk edits the rules (the system
+# administrator too, in the admin: zone settings) and runs an
 # evaluation; the desk and the economic department put an enterprise on a list or take it off.
 
 
@@ -301,7 +302,8 @@ def may_see_service_lists(actor: Actor) -> bool:
 
 
 def may_edit_list_rules(actor: Actor) -> bool:
-    return actor.role == "desk"
+    """The service desk on the rule page; the system administrator in the admin (zone settings)."""
+    return actor.role in ("desk", "sysadmin")
 
 
 def may_evaluate_lists(actor: Actor) -> bool:

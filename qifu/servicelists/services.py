@@ -181,13 +181,20 @@ def list_override_add(
 
 
 def _apply_now(month: date, override: ListOverride) -> None:
-    key = {"month": month, "service_list_id": override.service_list_id, "enterprise_id": override.enterprise_id}
+    rows = Membership.objects.filter(
+        month=month, service_list_id=override.service_list_id, enterprise_id=override.enterprise_id
+    )
     if override.action == OverrideAction.ADD:
-        Membership.objects.update_or_create(
-            **key, defaults={"source": MembershipSource.MANUAL, "reason": override.reason}
-        )
+        if not rows.update(source=MembershipSource.MANUAL, reason=override.reason, updated_at=timezone.now()):
+            Membership.objects.create(
+                month=month,
+                service_list_id=override.service_list_id,
+                enterprise_id=override.enterprise_id,
+                source=MembershipSource.MANUAL,
+                reason=override.reason,
+            )
     else:
-        Membership.objects.filter(**key).delete()
+        rows.delete()
 
 
 @transaction.atomic
@@ -269,14 +276,19 @@ def _check_month(month: date) -> date:
 
 
 def evaluate_month(
-    *, month: date, actor: Actor | None = None, step: Callable[[str], None] | None = None
+    *,
+    month: date,
+    actor: Actor | None = None,
+    step: Callable[[str], None] | None = None,
+    check_month: bool = True,
 ) -> EvaluationResult:
     """§2.5 the monthly snapshot: each active rule over every active enterprise (numpy; N months
     for "N consecutive months"), then the open manual overrides; MONTH's rows replaced in one
-    transaction by their difference (a second run writes nothing). ACTOR None = the system."""
+    transaction by their difference (a second run writes nothing). ACTOR None = the system;
+    CHECK_MONTH False lets the seed evaluate its demo months whatever the clock says."""
     if actor is not None and not may_evaluate_lists(actor):
         raise PermissionDenied(_("只有服务专班可以执行清单评估。"), code=ListErrorCode.EVALUATE_FORBIDDEN)
-    month = _check_month(month)
+    month = _check_month(month) if check_month else first_of(month)
     started = time.perf_counter()
     note = step or (lambda _label: None)
     lists = list(ServiceList.objects.order_by("sort", "code"))

@@ -2,7 +2,8 @@
 
 The JSON keys are a stable interface: {"enterprises", "industrial_enterprises", "projects",
 "staff": {kind: n}, "enterprises_without_liaison", "cases": {state: n}, "visits", "policies"}, plus
-"indicator_rows" (monthly indicators, one row per enterprise and month; issue 6).
+"indicator_rows" (monthly indicators, one row per enterprise and month; issue 6) and "service_lists":
+{code: members in the latest snapshot} for each of the four lists (0 when none).
 `cases` names every state of taxonomy.yaml (0 when none). Visits and policies belong to apps that
 may not be installed yet; they are read through the app registry (`visits.Visit`,
 `policies.Policy`) and are 0 until those apps exist.
@@ -59,7 +60,18 @@ def zone_stats() -> dict[str, Any]:
         "visits": visit_model._default_manager.count() if visit_model is not None else 0,
         "policies": policy_model._default_manager.count() if policy_model is not None else 0,
         "indicator_rows": indicator_model._default_manager.count() if indicator_model is not None else 0,
+        "service_lists": service_list_sizes(),
     }
+
+
+def service_list_sizes() -> dict[str, int]:
+    """{list code: members} of the latest snapshot, every list named (issue 6)."""
+    from qifu.reference.selectors import service_list_codes
+    from qifu.servicelists.selectors import latest_month, members_by_list
+
+    month = latest_month()
+    members = members_by_list(month)
+    return {code: len(members.get(code, ())) for code in service_list_codes()}
 
 
 LABELS = {
@@ -96,6 +108,8 @@ class Command(BaseCommand):
         lines.append(("诉求", sum(stats["cases"].values())))
         lines += [(f"  {CaseState(state).label} ({state})", n) for state, n in stats["cases"].items()]
         lines += [(LABELS[key], stats[key]) for key in ("visits", "policies", "indicator_rows")]
+        lines.append(("服务清单（最新一月）", sum(stats["service_lists"].values())))
+        lines += [(f"  {code}", n) for code, n in stats["service_lists"].items()]
         for label, n in lines:
             pad = 28 - sum(2 if ord(ch) > 0x2E80 else 1 for ch in label)  # CJK characters are two columns wide
             self.stdout.write(f"{label}{' ' * max(1, pad)}{n:>10,}")
