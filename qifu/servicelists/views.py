@@ -5,7 +5,7 @@ are for government staff only (404 for enterprise users and the three administra
 """
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -130,6 +130,8 @@ def rule(request: HttpRequest, actor: Actor, code: str) -> HttpResponse:
     service_list = list_get(actor=actor, code=code)
     current = list_rule_of(service_list)
     editable = may_edit_list_rules(actor)
+    if request.method == "POST" and not editable:
+        raise Http404  # leaders and other staff read the rule; only the desk writes it
     form = RuleForm(request.POST) if request.method == "POST" and editable else RuleForm.of(current)
     faults: list[dict[str, str]] = []
     status = 200
