@@ -7,7 +7,7 @@ Mounted at the API root: `/lists`, `/lists/{code}/members`, `/lists/{code}/overr
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from qifu.api import actor_of
 from qifu.core.errors import NotFound, RuleViolation
@@ -96,14 +96,14 @@ def enterprise_lists(request: HttpRequest, uscc: str, page: Query[PageIn]) -> di
         "evaluation until it is withdrawn."
     ),
 )
-def override_add(request: HttpRequest, code: str, payload: OverrideIn) -> tuple[int, dict[str, object]]:
+def override_add(request: HttpRequest, code: str, payload: OverrideIn) -> Status:
     actor = _see_lists(request)
     service_list = list_get(actor=actor, code=code)
     enterprise = list_enterprise_get(actor=actor, uscc=payload.uscc)
     override = list_override_add(
         actor=actor, service_list=service_list, enterprise=enterprise, action=payload.action, reason=payload.reason
     )
-    return 201, override_out(override)
+    return Status(201, override_out(override))
 
 
 @router.delete(
