@@ -96,7 +96,7 @@ def enterprise_lists(request: HttpRequest, uscc: str, page: Query[PageIn]) -> di
         "evaluation until it is withdrawn."
     ),
 )
-def override_add(request: HttpRequest, code: str, payload: OverrideIn) -> Status:
+def override_add(request: HttpRequest, code: str, payload: OverrideIn) -> Status[dict[str, object]]:
     actor = _see_lists(request)
     service_list = list_get(actor=actor, code=code)
     enterprise = list_enterprise_get(actor=actor, uscc=payload.uscc)
