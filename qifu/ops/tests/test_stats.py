@@ -22,7 +22,9 @@ KEYS = {
     "visits",
     "policies",
     "indicator_rows",
+    "service_lists",
 }
+LISTS = ["key_core", "fast_growing", "new_growth", "declining"]
 STAFF_KINDS = {"cadre", "deputy", "handler", "dept_head", "desk", "leader"}
 STATES = ["submitted", "accepted", "dispatched", "in_progress", "resolved", "closed", "rejected", "withdrawn"]
 
@@ -44,6 +46,7 @@ def test_empty_database_has_every_key_at_zero():
     assert stats["enterprises"] == stats["projects"] == stats["enterprises_without_liaison"] == 0
     assert stats["cases"] == dict.fromkeys(STATES, 0)
     assert stats["visits"] == stats["policies"] == stats["indicator_rows"] == 0
+    assert stats["service_lists"] == dict.fromkeys(LISTS, 0)
 
 
 def test_counts_of_the_cast(cast):
@@ -89,6 +92,19 @@ def test_counts_after_seeding_the_small_scale(settings, tmp_path):
     # 24 months for every enterprise, less the months before a young enterprise's founding and
     # the few skipped ones
     assert small.enterprises * 12 < stats["indicator_rows"] <= small.enterprises * 24
+
+
+def test_after_seeding_the_zone_all_four_lists_have_members(settings, tmp_path):
+    # given: the shipped rules evaluated by the seed over the zone's indicators (issue 6)
+    settings.DATA_DIR = tmp_path
+    call_command("seed", scale="zone", seed=1, no_progress=True, stdout=StringIO())
+
+    # when
+    lists = stats_json()["service_lists"]
+
+    # then
+    assert list(lists) == LISTS
+    assert all(0 < n < 806 / 5 for n in lists.values()), lists
 
 
 def test_apps_not_installed_yet_count_as_empty():
