@@ -209,6 +209,15 @@ VISIT_REMINDER_DAYS = env_int("QIFU_VISIT_REMINDER_DAYS", 5)
 if VISIT_BUDGET < 0 or not 0 <= VISIT_REMINDER_DAYS <= 27:
     raise ImproperlyConfigured("QIFU_VISIT_BUDGET must be 0 or more, QIFU_VISIT_REMINDER_DAYS 0-27")
 
+# --- Project progress board (issue 6 item 4; rules in docs/PROJECTS.md) -------------------------
+PROJECT_LATE_DAYS = env_int("QIFU_PROJECT_LATE_DAYS", 30)
+PROJECT_RISK_WINDOW_DAYS = env_int("QIFU_PROJECT_RISK_WINDOW_DAYS", 30)
+PROJECT_RISK_INVESTMENT = env_float("QIFU_PROJECT_RISK_INVESTMENT", 0.6)
+if PROJECT_LATE_DAYS < 0 or PROJECT_RISK_WINDOW_DAYS < 0 or not 0 <= PROJECT_RISK_INVESTMENT <= 1:
+    raise ImproperlyConfigured(
+        "QIFU_PROJECT_LATE_DAYS and QIFU_PROJECT_RISK_WINDOW_DAYS must be 0 or more, QIFU_PROJECT_RISK_INVESTMENT 0-1"
+    )
+
 # --- Identity and sessions (security-policy numbers in one block; tests read them) ------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

@@ -85,6 +85,24 @@ SETTINGS: tuple[Setting, ...] = (
         "Visits: liaisons with enterprises still due are reminded this many days before the month's end.",
     ),
     Setting(
+        "QIFU_PROJECT_LATE_DAYS",
+        "30",
+        "Project board: a milestone not done more than this many calendar days past its plan (or 开工/竣工/投产 "
+        "done more than this late, while steps remain) makes a project late (滞后).",
+    ),
+    Setting(
+        "QIFU_PROJECT_RISK_WINDOW_DAYS",
+        "30",
+        "Project board: a milestone due within this many days after an earlier step was done late puts the "
+        "project at risk (有风险).",
+    ),
+    Setting(
+        "QIFU_PROJECT_RISK_INVESTMENT",
+        "0.6",
+        "Project board: a project being prepared or built whose investment this year is below this share of the "
+        "pro-rata annual plan is at risk; 0-1.",
+    ),
+    Setting(
         "QIFU_NOTIFY_CHANNELS",
         "email",
         "External notification channels, comma-separated: email, sms, wecom (the in-app inbox is always on).",

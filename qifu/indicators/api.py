@@ -1,7 +1,7 @@
 """/api/v1 indicators (PRODUCT.md §2.5, formats.md 月度指标). Operations only.
 
 Mounted at the API root (full paths): `/enterprises/{uscc}/indicators`, `/indicators`,
-`/projects/{code}/investment`.
+`/indicators/investment`, `/projects/{code}/investment`.
 """
 
 from typing import Any
@@ -19,6 +19,7 @@ from qifu.indicators.schemas import (
     IndicatorIn,
     IndicatorPageOut,
     IndicatorUpsertOut,
+    InvestmentIn,
     InvestmentPageOut,
     indicator_out,
     investment_out,
@@ -29,7 +30,13 @@ from qifu.indicators.selectors import (
     investment_list,
     investment_project_get,
 )
-from qifu.indicators.services import indicator_rows_check, indicator_rows_write, rows_invalid
+from qifu.indicators.services import (
+    indicator_rows_check,
+    indicator_rows_write,
+    investment_rows_check,
+    investment_rows_write,
+    rows_invalid,
+)
 
 router = Router(tags=["indicators"])
 
@@ -68,6 +75,28 @@ def upsert_indicators(request: HttpRequest, payload: list[IndicatorIn]) -> dict[
     if checked.faults:
         raise rows_invalid(checked)
     return indicator_rows_write(actor=actor, checked=checked, source="api").as_dict()
+
+
+@router.put(
+    "/indicators/investment",
+    response={200: IndicatorUpsertOut, **errors()},
+    summary="Upsert projects' monthly investment by (project_code, month), all or nothing",
+    description=(
+        f"At most {MAX_ROWS} rows. Each project's 累计完成投资 (completed_investment) becomes the sum of its "
+        "months. Errors: 403 `indicator_edit_forbidden`; 422 `indicator_rows_invalid` with `errors`: "
+        "`[{index, field, code, detail}]` where code is `indicator_unknown_project` (not registered, or not a "
+        "project you report for), `indicator_future_month` or `indicator_duplicate_row`; 422 `invalid` for the "
+        "request shape. Nothing is written when any row is refused."
+    ),
+)
+def upsert_investment(request: HttpRequest, payload: list[InvestmentIn]) -> dict[str, int]:
+    actor = actor_of(request)
+    if len(payload) > MAX_ROWS:
+        raise RuleViolation(f"at most {MAX_ROWS} rows per request", code=IndicatorErrorCode.ROWS_INVALID)
+    checked = investment_rows_check(actor=actor, rows=[row.to_input() for row in payload])
+    if checked.faults:
+        raise rows_invalid(checked)
+    return investment_rows_write(actor=actor, checked=checked, source="api").as_dict()
 
 
 @router.get(

@@ -9,7 +9,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict, field_validator
 
 from qifu.indicators.models import DERIVED_FIELDS, MEASURES, IndicatorDerived, MonthlyIndicator, ProjectInvestment
-from qifu.indicators.services import IndicatorInput
+from qifu.indicators.services import IndicatorInput, InvestmentInput
 
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 Energy = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=4)]
@@ -118,3 +118,27 @@ def investment_out(row: ProjectInvestment) -> InvestmentOut:
 class InvestmentPageOut(Schema):
     items: list[InvestmentOut]
     count: int
+
+
+class InvestmentIn(Schema):
+    """One project-month of 当月完成投资. Left out, `invested` keeps its stored value; `null` clears it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    project_code: str = Field(min_length=1, max_length=32, description="项目编号 of a project you report for")
+    month: str = Field(pattern=MONTH_PATTERN, description="YYYY-MM, not after the current month", examples=["2026-03"])
+    invested: Money | None = Field(None, description="当月完成投资 (万元)")
+
+    @field_validator("project_code")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return value.strip()
+
+    def to_input(self) -> InvestmentInput:
+        year, month = self.month.split("-")
+        return InvestmentInput(
+            project_code=self.project_code,
+            month=date(int(year), int(month), 1),
+            invested=self.invested,
+            given="invested" in self.model_fields_set,
+        )

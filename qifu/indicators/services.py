@@ -34,6 +34,7 @@ from qifu.enterprises.validators import normalize_uscc
 from qifu.indicators.derived import derive_all
 from qifu.indicators.errors import IndicatorErrorCode as Code
 from qifu.indicators.models import DERIVED_MEASURES, MEASURES, IndicatorDerived, MonthlyIndicator, ProjectInvestment
+from qifu.projects.services import project_completed_sync
 
 Value = Decimal | int | None
 BATCH = 1_000
@@ -272,11 +273,13 @@ def indicator_rows_write(
 def investment_rows_write(
     *, actor: Actor, checked: Checked, source: str, filename: str = "", progress: Any = None
 ) -> WriteCounts:
-    """Upsert projects' monthly investment by (project, month); audit once."""
+    """Upsert projects' monthly investment by (project, month); keep the touched projects'
+    completed investment the sum of their months; audit once."""
     indicator_editor_require(actor)
     if checked.kind != "project_investment":
         raise TypeError("investment_rows_write takes the result of investment_rows_check")
     counts, touched = _upsert(ProjectInvestment, "project_id", ("invested",), checked.rows, progress)
+    project_completed_sync(project_ids=touched)  # 累计完成投资 = the sum of the months, in this transaction
     audit_record(
         actor=actor,
         action="investment_import" if source == "import" else "investment_upsert",

@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
@@ -10,8 +11,12 @@ from qifu.core.pagination import LimitOffset
 from qifu.core.schemas import errors
 from qifu.enterprises.selectors import enterprise_get
 from qifu.projects.models import Project
+from qifu.projects.progress import project_board
 from qifu.projects.schemas import (
     MILESTONE_KINDS,
+    BoardFilter,
+    BoardRowOut,
+    BoardRows,
     MilestoneIn,
     MilestoneOut,
     ProjectFilter,
@@ -37,6 +42,20 @@ WRITE_ERRORS = (
 def list_projects(request: HttpRequest, filters: Query[ProjectFilter]) -> QuerySet[Project]:
     """Filters narrow the caller's scope and never widen it."""
     return project_list(actor=actor_of(request), filters=filters.to_filters())
+
+
+@router.get(
+    "/board",
+    response={200: list[BoardRowOut], **errors()},
+    summary="The project progress board: figures and status per project",
+    description="The caller's projects (the same scope as the list) sorted by lateness: late first, then the "
+    "longest overdue. `progress` is `late`, `at_risk` or `on_schedule` (rules in docs/PROJECTS.md); money in 万元; "
+    "days are calendar days. An unknown `status` answers 422 `invalid`.",
+)
+@paginate(LimitOffset)
+def project_board_rows(request: HttpRequest, filters: Query[BoardFilter]) -> BoardRows:
+    today = timezone.localdate()
+    return BoardRows(project_board(actor=actor_of(request), filters=filters.to_filters(), today=today), today)
 
 
 @router.get("/{code}", response={200: ProjectOut, **errors(404)}, summary="One project with its milestones")

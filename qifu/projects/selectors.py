@@ -10,6 +10,7 @@ from qifu.access.actor import Actor
 from qifu.access.scopes import scope_projects
 from qifu.core.errors import NotFound
 from qifu.projects.models import Milestone, Project
+from qifu.projects.progress import with_progress
 
 
 def overdue_milestones(today: date) -> Q:
@@ -60,9 +61,10 @@ def project_list(*, actor: Actor, filters: ProjectFilters | None = None) -> Quer
 
 
 def project_get(*, actor: Actor, code: str) -> Project:
-    """One project with its milestones in order; NotFound when missing or outside the scope."""
+    """One project with its milestones in order and its progress figures (progress.py); NotFound
+    when missing or outside the scope."""
     project = (
-        with_delay(scope_projects(actor))
+        with_progress(with_delay(scope_projects(actor)))
         .select_related("enterprise", "primary_liaison")
         .prefetch_related("milestones")
         .filter(code=code)

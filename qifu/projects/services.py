@@ -1,16 +1,21 @@
 """Project writes (PRODUCT.md §2.1 固定资产投资项目: milestones with planned and actual dates)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from qifu.access.actor import Actor
 from qifu.audit.services import audit_record
 from qifu.core.errors import Conflict, PermissionDenied, RuleViolation
 from qifu.enterprises.models import Enterprise
+from qifu.indicators.models import ProjectInvestment
 from qifu.projects.models import MILESTONE_ORDER, Milestone, Project
 
 
@@ -72,6 +77,14 @@ def project_update(*, actor: Actor, project: Project, data: ProjectData) -> Proj
     _check_may_write(actor)
     if data.code != project.code:
         raise RuleViolation("the project code cannot change", code="project_invalid")
+    if (
+        data.completed_investment != project.completed_investment
+        and ProjectInvestment.objects.filter(project_id=project.pk).exists()
+    ):
+        raise RuleViolation(
+            "the project reports monthly investment: its completed investment is the sum of the months",
+            code="project_investment_reported",
+        )
     changes = {}
     for f in fields(ProjectData):
         old, new = getattr(project, f.name), getattr(data, f.name)
@@ -95,8 +108,6 @@ def milestone_set(
     _check_may_write(actor)
     if kind not in MILESTONE_ORDER:
         raise RuleViolation(f"unknown milestone {kind}", code="milestone_invalid")
-    from django.utils import timezone
-
     if actual_on is not None and actual_on > timezone.localdate():
         raise RuleViolation("an actual date cannot be in the future", code="milestone_actual_in_future")
     milestone, created = Milestone.objects.get_or_create(
@@ -127,3 +138,31 @@ def milestone_set(
         },
     )
     return milestone
+
+
+CHUNK = 1_000
+
+
+def project_completed_sync(*, project_ids: Iterable[int] | None = None) -> int:
+    """§2.5 完成投资: a project that reports monthly investment has as its 累计完成投资 the sum of
+    its months — one UPDATE per chunk of projects (None: every project that reports). Called in the
+    same transaction by every write of monthly investment (import, API, seed). Returns the rows."""
+    total = Subquery(
+        ProjectInvestment.objects.filter(project_id=OuterRef("pk"))
+        .order_by()
+        .values("project_id")
+        .annotate(s=Sum("invested"))
+        .values("s"),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+    if project_ids is None:
+        ids = sorted(set(ProjectInvestment.objects.order_by().values_list("project_id", flat=True).distinct()))
+    else:
+        ids = sorted(set(project_ids))
+    updated = 0
+    now = timezone.now()
+    for start in range(0, len(ids), CHUNK):
+        updated += Project.objects.filter(pk__in=ids[start : start + CHUNK]).update(
+            completed_investment=Coalesce(total, Value(Decimal(0))), updated_at=now
+        )
+    return updated

@@ -30,6 +30,7 @@ from qifu.indicators.derived import derive_all
 from qifu.indicators.models import IndicatorDerived, MonthlyIndicator, ProjectInvestment
 from qifu.ops.seeding.scales import ANCHOR
 from qifu.projects.models import Milestone, MilestoneKind, Project
+from qifu.projects.services import project_completed_sync
 
 if TYPE_CHECKING:
     from qifu.ops.seeding.writer import Writer
@@ -173,4 +174,6 @@ def _seed_investment(writer: Writer, rng: random.Random, months: list[date]) -> 
     for start in range(0, len(rows), 5_000):
         writer._insert(ProjectInvestment, rows[start : start + 5_000])
     writer.result.counts["investment_rows"] = len(rows)
+    # 累计完成投资 is the sum of the months reported, as every investment write keeps it.
+    project_completed_sync()
     writer._done("investment", started)

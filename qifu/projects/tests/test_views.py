@@ -167,8 +167,10 @@ def test_detail_timeline_shows_plan_actual_late_and_done(cast, client):
     assert '<li class="overdue">' in html and "逾期 31 天" in html
     assert '<li class="done">' in html and "按期完成" in html
     assert '<li class="pending">' in html and "还有 244 天" in html
-    assert html.index("签约") < html.index("供地/拿地") < html.index("开工") < html.index("竣工")
-    assert "延期" in html  # the project badge
+    timeline = html[html.index('<ol class="qf-timeline">') :]
+    assert timeline.index("签约") < timeline.index("供地/拿地") < timeline.index("开工") < timeline.index("竣工")
+    assert '<span class="qf-badge qf-badge-delayed" id="project-board-status">滞后</span>' in html  # 31 > 30 days
+    assert "下一节点</dt><dd>开工 · 2026年3月1日" in html
     assert "50,000 万元" in html and cast.a.name in html
 
 
