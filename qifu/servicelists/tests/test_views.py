@@ -83,12 +83,12 @@ def test_the_list_page_shows_reason_liaison_and_searches(evaluated: Cast):
 def test_query_budgets(evaluated: Cast, django_assert_max_num_queries):
     client = client_for(evaluated.desk)
     client.get(reverse("servicelists:overview"))  # warm the per-process caches
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(9):
         assert client.get(reverse("servicelists:overview")).status_code == 200
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(11):
         assert client.get(reverse("servicelists:list", args=["declining"])).status_code == 200
     liaison = client_for(evaluated.liaison_a)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(11):
         assert liaison.get(reverse("servicelists:list", args=["declining"])).status_code == 200
 
 
