@@ -149,8 +149,18 @@ def with_progress(
         .annotate(n=Count("pk"))
         .values("n")
     )
-    critical_late = milestones.annotate(slip=_slip()).filter(
-        kind__in=CRITICAL_MILESTONES, actual_on__isnull=False, slip__gt=timedelta(days=t.late_days)
+    # The latest critical milestone reached was reached late: a project that caught up (竣工 on
+    # time after a late 开工) is judged by the later one.
+    later_critical = Milestone.objects.filter(
+        project_id=OuterRef("project_id"),
+        kind__in=CRITICAL_MILESTONES,
+        actual_on__isnull=False,
+        seq__gt=OuterRef("seq"),
+    )
+    critical_late = (
+        milestones.annotate(slip=_slip())
+        .filter(kind__in=CRITICAL_MILESTONES, actual_on__isnull=False, slip__gt=timedelta(days=t.late_days))
+        .exclude(Exists(later_critical))
     )
     # A milestone due within the window whose predecessor (an earlier step) was done late.
     predecessor_late = Milestone.objects.filter(
@@ -284,10 +294,10 @@ def project_board_liaisons(*, actor: Actor) -> list[tuple[int, str]]:
         scope_projects(actor)
         .filter(primary_liaison__isnull=False)
         .order_by()
-        .values_list("primary_liaison_id", "primary_liaison__name")
+        .values_list("primary_liaison_id", "primary_liaison__display_name", "primary_liaison__username")
         .distinct()
     )
-    return sorted(((pk, name) for pk, name in rows), key=lambda r: (r[1], r[0]))
+    return sorted(((pk, shown or username) for pk, shown, username in rows), key=lambda r: (r[1], r[0]))
 
 
 @dataclass(frozen=True)

@@ -208,7 +208,7 @@ class BoardRowOut(Schema):
             annual_planned=p.annual_planned,
             ytd_invested=Decimal(a.ytd_invested).quantize(Decimal("0.01")),
             ytd_share=share,
-            year_elapsed=YearClock(today).elapsed,
+            year_elapsed=YearClock(today).elapsed.normalize(),
             completed_investment=p.completed_investment,
             completed_share=done,
             last_month=f"{a.last_month:%Y-%m}" if a.last_month else None,

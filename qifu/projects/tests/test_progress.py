@@ -63,6 +63,20 @@ def test_a_critical_milestone_done_late_case(cast, done_on, expected):
     assert _status("XM-2026-001", date(2026, 6, 1)) == expected
 
 
+def test_a_project_that_caught_up_is_judged_by_its_latest_critical_milestone(cast):
+    # given 开工 done 60 days late, then 竣工 on time, 投产 still ahead
+    desk = cast.actor(cast.desk)
+    milestone_set(
+        actor=desk, project=cast.project_a, kind="start", planned_on=date(2026, 3, 1), actual_on=date(2026, 4, 30)
+    )
+    milestone_set(actor=desk, project=cast.project_a, kind="production", planned_on=date(2027, 3, 1))
+    assert _status("XM-2026-001", date(2026, 10, 1)) == "late"
+    milestone_set(
+        actor=desk, project=cast.project_a, kind="completion", planned_on=date(2026, 10, 1), actual_on=date(2026, 10, 1)
+    )
+    assert _status("XM-2026-001", date(2026, 10, 2)) == "on_schedule"
+
+
 def test_a_finished_project_is_not_late_for_its_history(cast):
     # given every milestone done, 开工 two months late
     desk = cast.actor(cast.desk)
