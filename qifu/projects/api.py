@@ -32,8 +32,10 @@ router = Router(tags=["projects"])
 
 WRITE_ERRORS = (
     "Errors: 403 `project_forbidden` (only the service desk edits projects); 404 `not_found`; "
-    "409 `project_duplicate_code`; 422 `project_invalid`, `milestone_invalid`, `milestone_actual_in_future` "
-    "or `invalid` (the request shape, including unknown fields)."
+    "409 `project_duplicate_code`; 422 `project_invalid`, `milestone_invalid`, `milestone_actual_in_future`, "
+    "`project_investment_reported` (a project that reports monthly investment has as completed_investment the sum "
+    "of its months: correct the months, PUT /api/v1/indicators/investment) or `invalid` (the request shape, "
+    "including unknown fields)."
 )
 
 

@@ -8,7 +8,7 @@
   window.qfProjects = true;
   const ready = (fn) => (document.readyState === "loading" ? document.addEventListener("DOMContentLoaded", fn) : fn());
   const COLORS = { late: "#d92d20", at_risk: "#dc8b0b", on_schedule: "#3a8f5c", plan: "#9db6d8", prorata: "#475467", ytd: "#1a4b8c" };
-  const grid = { left: 8, right: 8, top: 40, bottom: 8, containLabel: true };
+  const grid = { left: 8, right: 8, top: 60, bottom: 8, containLabel: true };
   const axisLabels = (labels, none) => labels.map((l) => l || none);
 
   const options = {
@@ -18,7 +18,7 @@
       return {
         grid, tooltip: { trigger: "axis" }, legend: { top: 0 },
         xAxis: { type: "category", data: axisLabels(d.parks || [], n.none), axisLabel: { interval: 0, rotate: (d.parks || []).length > 6 ? 30 : 0 } },
-        yAxis: { type: "value", name: n.count, minInterval: 1 },
+        yAxis: { type: "value", name: n.count, minInterval: 1, nameTextStyle: { align: "left" } },
         series: [stack("late"), stack("at_risk"), stack("on_schedule")],
       };
     },
@@ -27,11 +27,12 @@
       return {
         grid, tooltip: { trigger: "axis" }, legend: { top: 0 },
         xAxis: { type: "category", data: axisLabels(d.parks || [], n.none), axisLabel: { interval: 0, rotate: (d.parks || []).length > 6 ? 30 : 0 } },
-        yAxis: { type: "value", name: n.money },
+        yAxis: { type: "value", name: n.money, nameTextStyle: { align: "left" } },
         series: [
           { name: n.plan, type: "bar", data: d.plan || [], itemStyle: { color: COLORS.plan }, barMaxWidth: 22 },
           { name: n.ytd, type: "bar", data: d.ytd || [], itemStyle: { color: COLORS.ytd }, barMaxWidth: 22 },
-          { name: n.prorata, type: "line", data: d.prorata || [], itemStyle: { color: COLORS.prorata }, lineStyle: { type: "dashed" }, symbolSize: 5 },
+          // the pro-rata plan is a mark per park, not a line between parks
+          { name: n.prorata, type: "line", data: d.prorata || [], itemStyle: { color: COLORS.prorata }, lineStyle: { opacity: 0 }, symbol: "diamond", symbolSize: 11 },
         ],
       };
     },
