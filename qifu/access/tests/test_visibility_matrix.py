@@ -113,6 +113,9 @@ API_PROBES: list[Probe] = [
     _get("project_list", "list_projects", lambda t: f"{API}/projects?limit=200", "absent"),
     _get("project_list_enterprise", "list_projects", lambda t: f"{API}/projects?enterprise={t.uscc}", "empty"),
     _get("project_list_q_code", "list_projects", lambda t: f"{API}/projects?q={t.project}", "empty"),
+    _get("project_board", "project_board_rows", lambda t: f"{API}/projects/board?limit=200", "absent"),
+    _get("project_board_q_code", "project_board_rows", lambda t: f"{API}/projects/board?q={t.project}", "empty"),
+    _get("project_board_liaison", "project_board_rows", lambda t: f"{API}/projects/board?liaison={t.liaison}", "empty"),
     _get("linkage_list", "list_linkages", lambda t: f"{API}/linkages?limit=200&include_ended=true", "absent"),
     _get(
         "linkage_list_enterprise",
@@ -183,6 +186,8 @@ PAGE_PROBES: list[Probe] = [
     Probe("enterprise_list_page_q", "get", lambda t: f"/enterprises/?q={t.uscc}", "hidden", transport="page"),
     Probe("enterprise_list_page_liaison", "get", lambda t: f"/enterprises/?q={t.name}", "hidden", transport="page"),
     Probe("project_list_page_q", "get", lambda t: f"/projects/?q={t.project}", "hidden", transport="page"),
+    Probe("project_board_page_q", "get", lambda t: f"/projects/board/?q={t.project}", "hidden", transport="page"),
+    Probe("project_board_page", "get", lambda t: "/projects/board/", "hidden", transport="page"),
     Probe("my_enterprises_page", "get", lambda t: "/enterprises/mine/", "hidden", transport="page"),
     Probe("home_page", "get", lambda t: "/", "hidden", transport="page"),
     Probe("case_page", "get", lambda t: f"/cases/{t.case_id}/", "404", transport="page"),
@@ -346,6 +351,7 @@ def test_in_scope_control_case(world, db, role):
         assert api.get(f"{API}/enterprises/{target.uscc}").status_code == 200
         assert api.get(f"{API}/projects/{target.project}").status_code == 200
         assert api.get(f"{API}/projects", {"enterprise": target.uscc}).json()["count"] == 1
+        assert api.get(f"{API}/projects/board", {"q": target.project}).json()["count"] == 1
         assert api.get(f"{API}/linkages", {"enterprise": target.uscc}).json()["count"] >= 1
         assert api.get(f"{API}/enterprises", {"phone": target.phone}).json()["count"] == 1
         assert api.get(f"{API}/cases/{target.case_id}").status_code == 200
