@@ -120,3 +120,24 @@ def test_sync_of_every_project(cast):
     Project.objects.update(completed_investment=0)  # as data loaded before the figures were kept
     assert project_completed_sync() == 2
     assert (_completed("XM-2026-001"), _completed("XM-2026-002")) == (Decimal(7), Decimal(3))
+
+
+def test_an_admin_edit_or_delete_keeps_the_sum(cast, rf):
+    # given two months reported for A
+    from django.contrib import admin
+
+    from qifu.indicators.models import ProjectInvestment
+
+    invest(cast.actor(cast.desk), [("XM-2026-001", "2026-01", "300"), ("XM-2026-001", "2026-02", "50")])
+    model_admin = admin.site._registry[ProjectInvestment]
+    request = rf.post("/")
+    # when January is corrected where a zone's admin policy allows it
+    row = ProjectInvestment.objects.get(project=cast.project_a, month="2026-01-01")
+    row.invested = Decimal(200)
+    model_admin.save_model(request, row, form=None, change=True)
+    assert _completed("XM-2026-001") == Decimal(250)
+    # when February is deleted, then every month
+    model_admin.delete_model(request, ProjectInvestment.objects.get(project=cast.project_a, month="2026-02-01"))
+    assert _completed("XM-2026-001") == Decimal(200)
+    model_admin.delete_queryset(request, ProjectInvestment.objects.filter(project=cast.project_a))
+    assert _completed("XM-2026-001") == Decimal(0)
