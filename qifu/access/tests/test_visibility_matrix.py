@@ -176,6 +176,11 @@ API_PROBES: list[Probe] = [
         _get("project_investment", "project_investment", lambda t: f"{API}/projects/{t.project}/investment", "404"),
         sees_all=ECONOMIC,
     ),
+    # Service lists (issue 6): the economic department sees the whole zone's lists.
+    replace(
+        _get("enterprise_lists", "enterprise_lists", lambda t: f"{API}/enterprises/{t.uscc}/lists", "404"),
+        sees_all=ECONOMIC,
+    ),
 ]
 # Pages (colleague's extension point): e.g. Probe("enterprise_page", "get", lambda t: f"/enterprises/{t.uscc}/",
 # "404", transport="page"), Probe("enterprise_list_page", "get", lambda t: f"/enterprises/?q={t.uscc}", "absent",
