@@ -281,11 +281,13 @@ def evaluate_month(
     actor: Actor | None = None,
     step: Callable[[str], None] | None = None,
     check_month: bool = True,
+    audit: bool = True,
 ) -> EvaluationResult:
     """§2.5 the monthly snapshot: each active rule over every active enterprise (numpy; N months
     for "N consecutive months"), then the open manual overrides; MONTH's rows replaced in one
     transaction by their difference (a second run writes nothing). ACTOR None = the system;
-    CHECK_MONTH False lets the seed evaluate its demo months whatever the clock says."""
+    CHECK_MONTH False lets the seed evaluate its demo months whatever the clock says, AUDIT False
+    leaves the audit to the seed's one summary record."""
     if actor is not None and not may_evaluate_lists(actor):
         raise PermissionDenied(_("只有服务专班可以执行清单评估。"), code=ListErrorCode.EVALUATE_FORBIDDEN)
     month = _check_month(month) if check_month else first_of(month)
@@ -327,13 +329,14 @@ def evaluate_month(
         _write(month, wanted, result)
         _summarise(result, lists, wanted)
         result.seconds = time.perf_counter() - started
-        audit_record(
-            actor=actor,
-            action="list_evaluate",
-            object_type="service_lists",
-            object_id=f"{month:%Y-%m}",
-            changes=result.as_json(),
-        )
+        if audit:
+            audit_record(
+                actor=actor,
+                action="list_evaluate",
+                object_type="service_lists",
+                object_id=f"{month:%Y-%m}",
+                changes=result.as_json(),
+            )
     note("write")
     return result
 

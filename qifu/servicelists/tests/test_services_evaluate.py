@@ -61,6 +61,7 @@ def test_a_second_run_writes_nothing_and_keeps_the_rows(declining_world: Callabl
     again = evaluate_month(month=M)
     # then
     assert (again.created, again.updated, again.deleted) == (0, 0, 0)
+    assert AuditEntry.objects.filter(action="list_evaluate", object_id="2026-09").count() == 2
     assert list(Membership.objects.filter(month=M).values_list("pk", "service_list_id", "enterprise_id", "reason")) == (
         before
     )
