@@ -736,6 +736,54 @@ def _restructure(v: Variant) -> Made:
     )
 
 
+def _growth(v: Variant) -> Made:
+    """Rewards growth read from the monthly indicators (formats.md derived fields)."""
+    rate = v.pick(0.15, 0.1, 0.2)
+    output = v.pick(10_000, 5_000, 20_000)
+    return Made(
+        title="规上工业企业增产增效奖励" if not v.n else f"{v.year}年度工业企业增产增效奖励",
+        benefit=f"本年累计产值同比增长{rate:.0%}以上的，按增量给予奖励，最高{v.pick(100, 50, 200)}万元",
+        summary=(
+            f"本年累计产值{output // 10_000 or 0.5}亿元以上、累计产值或营业收入同比增长{rate:.0%}以上，"
+            "且最近一月税收、营收未明显下滑的规上工业企业，给予增产增效奖励。"
+        ),
+        interpretation=f"今年产值或收入比去年同期多增长{rate:.0%}以上、最近一个月没有明显下滑，就可以拿奖励。",
+        conditions=all_(
+            leaf("above_scale", "is", True),
+            leaf("output_ytd", "ge", output),
+            any_(leaf("output_ytd_yoy", "ge", rate), leaf("revenue_ytd_yoy", "ge", rate)),
+            not_(leaf("output_yoy", "lt", -0.1)),
+            leaf("output_month", "gt", 0),
+            leaf("revenue_yoy", "ge", -0.05),
+            leaf("revenue_month", "gt", 0),
+            leaf("revenue_ytd", "ge", output // 2),
+            leaf("tax_month", "gt", 0),
+            leaf("tax_yoy", "ge", -0.1),
+            leaf("tax_ytd", "ge", v.pick(100, 50, 200)),
+            leaf("tax_ytd_yoy", "ge", 0),
+        ),
+        auto_grant=v.n % 2 == 1,
+    )
+
+
+def _power_saving(v: Variant) -> Made:
+    """Rewards electricity savings with output holding up (monthly indicators)."""
+    saving = v.pick(0.05, 0.1, 0.08)
+    return Made(
+        title="工业企业节能降耗奖励" if not v.n else f"{v.year}年度节能降耗奖励",
+        benefit=f"本年累计用电量同比下降{saving:.0%}以上且产值不降的，每万千瓦时奖励0.2万元，最高50万元",
+        summary=f"用电量较大的工业企业，在产值不下降的同时本年累计用电量同比下降{saving:.0%}以上的，给予节能奖励。",
+        interpretation=f"今年用电比去年同期少{saving:.0%}以上、产值没有下降，就可以申请节能奖励。",
+        conditions=all_(
+            leaf("industry", "prefix", ["C"]),
+            leaf("electricity_ytd", "ge", v.pick(100, 50, 200)),
+            leaf("electricity_month", "gt", 0),
+            any_(leaf("electricity_ytd_yoy", "le", -saving), leaf("electricity_yoy", "le", -saving)),
+            leaf("output_ytd_yoy", "ge", 0),
+        ),
+    )
+
+
 TEMPLATES: tuple[Template, ...] = (
     Template("HT", "innovation", "KJJ", _high_tech),
     Template("KEY", "other", "YSB", _named),
@@ -765,6 +813,8 @@ TEMPLATES: tuple[Template, ...] = (
     Template("LAB", "innovation", "KJJ", _research),
     Template("NEV", "industry", "JFJ", _energy),
     Template("HELP", "other", "YSB", _restructure),
+    Template("GROW", "industry", "JFJ", _growth),
+    Template("SAVE", "industry", "AHJ", _power_saving),
 )
 
 
