@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from qifu.policies.conditions import FIELDS, Group, Kind, Leaf, Node
-from qifu.policies.engine import COLUMNS, Columns, Context, anniversary_eve, load_columns
+from qifu.policies.engine import COLUMNS, INDICATORS, Columns, Context, anniversary_eve, load_columns
 
 PERIOD = "2026"  # every variable is yearly; the evaluation day is carried by the formulas
 TEXT_KINDS = (Kind.TEXT, Kind.INDUSTRY, Kind.CHOICE)
@@ -45,6 +45,7 @@ class Translation:
     system: Any  # openfisca_core TaxBenefitSystem
     variables: dict[str, str]  # policy code -> its OpenFisca variable
     list_codes: tuple[str, ...]
+    indicators: bool = False  # some tree names a monthly figure: its inputs are loaded too
 
 
 @dataclass
@@ -76,7 +77,7 @@ def translate(trees: Sequence[tuple[str, Node]], on: date, list_codes: Sequence[
             attrs["formula"] = formula
         system.add_variable(type(name, (Variable,), attrs))
 
-    for name in COLUMNS:
+    for name in (*COLUMNS, *INDICATORS):  # the monthly figures are inputs like the columns
         kind = FIELDS[name].kind
         if kind in TEXT_KINDS:
             add(name, str, max_length=None)
@@ -108,7 +109,14 @@ def translate(trees: Sequence[tuple[str, Node]], on: date, list_codes: Sequence[
         name = f"policy_{k:05d}"
         variables[code] = name
         add(name, bool, _policy_formula(node, on, tuple(list_codes)))
-    return Translation(system=system, variables=variables, list_codes=tuple(list_codes))
+    named = {leaf.field for _code, node in trees for leaf in _leaves(node)}
+    return Translation(
+        system=system, variables=variables, list_codes=tuple(list_codes), indicators=bool(named & set(INDICATORS))
+    )
+
+
+def _leaves(node: Node) -> list[Leaf]:
+    return [node] if isinstance(node, Leaf) else [leaf for part in node.parts for leaf in _leaves(part)]
 
 
 def _policy_formula(node: Node, on: date, list_codes: tuple[str, ...]) -> Any:
@@ -248,6 +256,10 @@ def simulate(translation: Translation, cols: Columns) -> dict[str, np.ndarray]:
     for name in COLUMNS:
         simulation.set_input(name, PERIOD, cols.values[name])
         simulation.set_input(f"{name}__known", PERIOD, cols.known[name])
+    for name in INDICATORS if translation.indicators else ():  # from the same database, as of the day
+        values, known = cols.indicator(name)
+        simulation.set_input(name, PERIOD, values)
+        simulation.set_input(f"{name}__known", PERIOD, known)
     lists = cols.lists
     simulation.set_input("lists__known", PERIOD, np.full(cols.size, lists is not None))
     for code in translation.list_codes:
