@@ -167,3 +167,37 @@ def assessment_report(
         full=actor.is_zone_wide,
         zone=_zone(departments, weights) if actor.is_zone_wide else None,
     )
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One department in one period: its own row and where it stands among the ranked departments."""
+
+    period: Period
+    row: Row
+    rank: int | None  # 1 = best; None: too few valid cases to be ranked (or no composite)
+    ranked: int  # departments ranked in the period
+    board: str  # "red" | "black" | "" — on the 红榜 or 黑榜 of the period
+
+
+def department_standing(*, actor: Actor, periods: list[Period]) -> list[Standing]:
+    """§2.2 考核 for a department head's home: the head's own department, period by period (the
+    same counts and rates as `assessment_report`), and its place on the zone's ranking. Only a
+    department head of a department (NotFound otherwise, as for the report); 3 queries a period."""
+    if actor.role != Role.DEPT_HEAD or actor.department_id is None:
+        raise NotFound("not found")
+    weights, min_cases, today = assessment_weights(), int(settings.ASSESS_MIN_CASES), timezone.localdate()
+    out = []
+    for period in periods:
+        departments = _department_rows(_Source(period, today), weights)
+        own = next((row for dept_id, row in departments if dept_id == actor.department_id), None)
+        if own is None:  # a retired department with no case: a row of dashes
+            own = Row(key="", name="", counts=Counts(), scores=scores(Counts(), weights))
+        ranking = board((row for _, row in departments), min_cases=min_cases)
+        placed = [r for r in order((row for _, row in departments), min_cases) if r.counts.valid >= min_cases]
+        placed = [r for r in placed if r.scores.composite is not None]
+        rank = next((i for i, r in enumerate(placed, start=1) if r.key == own.key and own.key), None)
+        side = "red" if any(p.key == own.key for p in ranking.red) else ""
+        side = side or ("black" if any(p.key == own.key for p in ranking.black) else "")
+        out.append(Standing(period=period, row=own, rank=rank, ranked=len(placed), board=side if own.key else ""))
+    return out

@@ -2,13 +2,24 @@
 list is one click away. Every function starts from access scopes or a scoped registry selector."""
 
 from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Case as SqlCase
+from django.db.models import Count, F, Q, When
 
 from qifu.access.actor import Actor
-from qifu.access.scopes import scope_enterprises, scope_task_forces
+from qifu.access.scopes import scope_enterprises, scope_led_cases, scope_task_forces
+from qifu.accounts.roles import Role
+from qifu.alerts.models import Alert
+from qifu.alerts.selectors import alert_counts, alert_list
+from qifu.assessment.periods import month_of
+from qifu.assessment.selectors import Standing, department_standing
+from qifu.cases.models import Case, CaseState
 from qifu.cases.selectors import department_counts, desk_counts
-from qifu.cases.selectors_lists import liaison_counts
+from qifu.cases.selectors_lists import ROW_RELATED, ROW_RELATED_DEFERRED, liaison_counts
+from qifu.cases.services import local_today
 from qifu.enterprises.selectors import EnterpriseProfile, enterprise_profile
 from qifu.linkage.models import TaskForce
 from qifu.linkage.selectors import my_enterprises
@@ -17,6 +28,18 @@ from qifu.projects.selectors import ProjectFilters, project_list
 from qifu.visits.selectors import local_month, visit_plan
 
 SHORT_LIST = 8
+ALERT_ROWS = 5  # the liaison home's short list of open alerts
+URGENT = 8  # the department home's most urgent cases
+TREND_MONTHS = 4  # the department's rates: this month and the 3 before it
+# The rates a department head watches (PRODUCT.md §1, §2.2): the three rates, then the clocks.
+RATES = (
+    "response_rate",
+    "solve_rate",
+    "satisfaction_rate",
+    "sign_on_time_rate",
+    "resolve_on_time_rate",
+    "return_rate",
+)
 
 
 @dataclass(frozen=True)
@@ -41,6 +64,8 @@ class LiaisonHome:
     task_forces: list[TaskForce]
     cases: dict[str, int]  # open, overdue (cases of my enterprises)
     visits: dict[str, int]  # this month's plan: done, due, overdue, total
+    alerts: dict[str, int]  # early warnings: open, overdue (docs/ALERTS.md)
+    alert_rows: list[Alert]  # the open ones due soonest
 
 
 @dataclass(frozen=True)
@@ -57,6 +82,23 @@ class DeskHome:
 class DepartmentHome:
     task_forces: list[TaskForce]
     cases: dict[str, int]  # to_sign, in_progress, due_soon, overdue, assist (+ approvals for heads)
+    urgent: list[Case]  # the department's working cases, the step due soonest (overdue) first
+    standings: list[Standing]  # heads only: oldest month first, the current month last
+
+    @property
+    def current(self) -> Standing | None:
+        return self.standings[-1] if self.standings else None
+
+    @property
+    def trend(self) -> dict[str, Any]:
+        """The rate trend for the chart (dashboard/home.js): month labels and one series per
+        rate, in percent with one decimal, null where a rate has no denominator."""
+        series: dict[str, list[float | None]] = {name: [] for name in RATES}
+        for standing in self.standings:
+            for name in RATES:
+                value: Decimal | None = getattr(standing.row.scores, name)
+                series[name].append(None if value is None else float(round(value * 100, 1)))
+        return {"labels": [f"{s.period.since:%Y-%m}" for s in self.standings], "series": series}
 
 
 @dataclass(frozen=True)
@@ -110,12 +152,49 @@ def liaison_home(*, actor: Actor) -> LiaisonHome:
         delayed_projects=delayed_projects(actor=actor),
         task_forces=my_task_forces(actor=actor),
         cases=liaison_counts(actor=actor),
+        alerts=alert_counts(actor=actor),
+        alert_rows=list(alert_list(actor=actor)[:ALERT_ROWS]),
     )
 
 
+def urgent_cases(*, actor: Actor, limit: int = URGENT) -> list[Case]:
+    """The department's own cases waiting on it (to sign, in progress), ordered by the deadline of
+    the step at hand, so the overdue come first, then those due soonest (UX.md principle 5)."""
+    due_now = SqlCase(When(state=CaseState.DISPATCHED, then=F("sign_by")), default=F("resolve_by"))
+    qs = (
+        scope_led_cases(actor)
+        .filter(state__in=(CaseState.DISPATCHED, CaseState.IN_PROGRESS))
+        .select_related(*ROW_RELATED)
+        .defer("text", "answer", "rating_comment", *ROW_RELATED_DEFERRED)
+        .annotate(due_now=due_now)
+        .order_by(F("due_now").asc(nulls_last=True), "id")
+    )
+    return list(qs[:limit])
+
+
+def trend_months(today: date, n: int = TREND_MONTHS) -> list[date]:
+    """The first days of the N months ending with TODAY's, oldest first."""
+    firsts, first = [], today.replace(day=1)
+    for _ in range(n):
+        firsts.append(first)
+        first = (first - timedelta(days=1)).replace(day=1)
+    return list(reversed(firsts))
+
+
 def department_home(*, actor: Actor) -> DepartmentHome:
-    """A handler's or head's to-do: the department's cases by step and clock, and task forces."""
-    return DepartmentHome(task_forces=my_task_forces(actor=actor), cases=department_counts(actor=actor))
+    """A handler's or head's to-do: the department's cases by step and clock, the most urgent of
+    them, and task forces; a head also watches the department's rates and ranking (§1: "watch the
+    department's deadlines and rates" — handlers do not see the assessment, as on its page)."""
+    standings: list[Standing] = []
+    if actor.role == Role.DEPT_HEAD and actor.department_id is not None:
+        periods = [month_of(first) for first in trend_months(local_today())]
+        standings = department_standing(actor=actor, periods=periods)
+    return DepartmentHome(
+        task_forces=my_task_forces(actor=actor),
+        cases=department_counts(actor=actor),
+        urgent=urgent_cases(actor=actor),
+        standings=standings,
+    )
 
 
 def desk_home(*, actor: Actor) -> DeskHome:
