@@ -119,6 +119,7 @@ def _mount() -> None:
         ("", "qifu.indicators.api"),  # /enterprises/{uscc}/indicators, /indicators, /projects/{code}/investment
         ("", "qifu.policies.api"),  # /policies… and /enterprises/{uscc}/policies (full paths)
         ("", "qifu.servicelists.api"),  # /lists… and /enterprises/{uscc}/lists (full paths)
+        ("/alerts", "qifu.alerts.api"),
     ):
         api.add_router(prefix, import_module(module).router)
 

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "qifu.indicators",
     "qifu.servicelists",
     "qifu.policies",
+    "qifu.alerts",
     "qifu.access",
     "qifu.assessment",
     "qifu.dashboard",
@@ -217,6 +218,11 @@ if PROJECT_LATE_DAYS < 0 or PROJECT_RISK_WINDOW_DAYS < 0 or not 0 <= PROJECT_RIS
     raise ImproperlyConfigured(
         "QIFU_PROJECT_LATE_DAYS and QIFU_PROJECT_RISK_WINDOW_DAYS must be 0 or more, QIFU_PROJECT_RISK_INVESTMENT 0-1"
     )
+
+# --- Early warnings (issue 6 item 3, docs/ALERTS.md): working days a liaison has to act on one ----
+ALERTS_DUE_WORKDAYS = env_int("QIFU_ALERTS_DUE_WORKDAYS", 5)
+if not 1 <= ALERTS_DUE_WORKDAYS <= 60:
+    raise ImproperlyConfigured("QIFU_ALERTS_DUE_WORKDAYS must be 1-60")
 
 # --- Identity and sessions (security-policy numbers in one block; tests read them) ------------
 AUTH_USER_MODEL = "accounts.User"

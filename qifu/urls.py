@@ -30,5 +30,6 @@ urlpatterns = [
     path("indicators/", include("qifu.indicators.urls", namespace="indicators")),
     path("policies/", include("qifu.policies.urls", namespace="policies")),
     path("lists/", include("qifu.servicelists.urls", namespace="servicelists")),
+    path("alerts/", include("qifu.alerts.urls", namespace="alerts")),
     path("", include("qifu.dashboard.urls")),
 ]

@@ -24,6 +24,7 @@ from qifu.projects.models import Milestone, Project
 from qifu.visits.models import Visit, VisitParticipant
 
 if TYPE_CHECKING:
+    from qifu.alerts.models import Alert
     from qifu.indicators.models import MonthlyIndicator, ProjectInvestment
     from qifu.policies.models import Policy
     from qifu.servicelists.models import ListOverride, Membership
@@ -348,3 +349,42 @@ def scope_list_overrides(actor: Actor) -> "QuerySet[ListOverride]":
     if list_members_zone_wide(actor):
         return ListOverride.objects.all()
     return ListOverride.objects.filter(enterprise_filter(actor, "enterprise"))
+
+
+# --- Early warnings (issue 6 item 3, docs/ALERTS.md) ----------------------------------------------
+# A liaison sees the alerts assigned to them and those of the enterprises they see (a colleague's
+# alert on a task-force enterprise included); the desk and leaders every alert (the desk works the
+# unassigned ones). Department staff, enterprise users and the three administrators see none:
+# an alert is the liaison's proactive task, not a case the departments handle.
+
+
+def may_see_alerts(actor: Actor) -> bool:
+    return actor.is_zone_wide or actor.is_liaison
+
+
+def may_act_on_alerts(actor: Actor) -> bool:
+    """Close (done / dismiss) an alert in the actor's scope: liaisons and the service desk, not leaders."""
+    return actor.is_liaison or actor.role == "desk"
+
+
+def may_edit_alarm_rules(actor: Actor) -> bool:
+    """The service desk on the thresholds page and the API; the system administrator in the admin."""
+    return actor.role in ("desk", "sysadmin")
+
+
+def scope_alerts(actor: Actor) -> "QuerySet[Alert]":
+    from qifu.alerts.models import Alert
+
+    if not may_see_alerts(actor):
+        return Alert.objects.none()
+    if actor.is_zone_wide:
+        return Alert.objects.all()
+    seen = Enterprise.objects.filter(enterprise_filter(actor)).values("id")
+    return Alert.objects.filter(Q(liaison_id=actor.id) | Q(enterprise_id__in=seen))
+
+
+def may_open_cockpit(actor: Actor) -> bool:
+    """The leaders' cockpit (驾驶舱, issue 6 item 5): zone-wide figures, so only the roles that see the
+    whole zone — leaders and the service desk. Everyone else (enterprises, liaisons, departments,
+    the three administrators) is refused (403)."""
+    return actor.is_zone_wide

@@ -103,6 +103,11 @@ SETTINGS: tuple[Setting, ...] = (
         "pro-rata annual plan is at risk; 0-1.",
     ),
     Setting(
+        "QIFU_ALERTS_DUE_WORKDAYS",
+        "5",
+        "Early warnings: working days (zone calendar) a liaison has to act on a new alert; 1-60.",
+    ),
+    Setting(
         "QIFU_NOTIFY_CHANNELS",
         "email",
         "External notification channels, comma-separated: email, sms, wecom (the in-app inbox is always on).",

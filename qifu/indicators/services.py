@@ -27,6 +27,7 @@ from qifu.access.scopes import (
     scope_indicator_editing,
     scope_investment_editing,
 )
+from qifu.alerts.services import alerts_scan_after_commit
 from qifu.audit.services import audit_record
 from qifu.core.errors import PermissionDenied, RuleViolation
 from qifu.enterprises.models import Enterprise
@@ -259,6 +260,7 @@ def indicator_rows_write(
         raise TypeError("indicator_rows_write takes the result of indicator_rows_check")
     counts, touched = _upsert(MonthlyIndicator, "enterprise_id", MEASURES, checked.rows, progress)
     derived_recompute(enterprise_ids=sorted(touched))
+    alerts_scan_after_commit()  # early warnings: figures past an alarm threshold (docs/ALERTS.md)
     audit_record(
         actor=actor,
         action="indicator_import" if source == "import" else "indicator_upsert",

@@ -21,6 +21,7 @@ from qifu.access.scopes import (
     may_override_lists,
     scope_list_enterprises,
 )
+from qifu.alerts.services import alerts_scan_after_commit
 from qifu.audit.services import audit_record
 from qifu.core.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from qifu.enterprises.models import Enterprise
@@ -337,6 +338,7 @@ def evaluate_month(
                 object_id=f"{month:%Y-%m}",
                 changes=result.as_json(),
             )
+        alerts_scan_after_commit()  # early warnings: who entered 显著下滑 (docs/ALERTS.md)
     note("write")
     return result
 

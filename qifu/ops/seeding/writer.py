@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from qifu.accounts.models import User
 from qifu.accounts.roles import ADMIN_ROLES, STAFF_ROLES
+from qifu.alerts.services import alerts_scan
 from qifu.audit.services import audit_record
 from qifu.cases.models import (
     Case,
@@ -282,6 +283,7 @@ class Writer:
         with connection.cursor() as cursor:
             for statement in connection.ops.sequence_reset_sql(no_style(), list(self.tables)):
                 cursor.execute(statement)
+        self.result.counts["alerts"] = sum(alerts_scan(today=self.as_of).created.values())  # after the lists
         counts = self.result.counts
         counts["industrial_enterprises"] = sum(registry.facts.industrial)
         audit_record(

@@ -23,6 +23,7 @@ KEYS = {
     "policies",
     "indicator_rows",
     "service_lists",
+    "alerts",
 }
 LISTS = ["key_core", "fast_growing", "new_growth", "declining"]
 STAFF_KINDS = {"cadre", "deputy", "handler", "dept_head", "desk", "leader"}
@@ -47,6 +48,7 @@ def test_empty_database_has_every_key_at_zero():
     assert stats["cases"] == dict.fromkeys(STATES, 0)
     assert stats["visits"] == stats["policies"] == stats["indicator_rows"] == 0
     assert stats["service_lists"] == dict.fromkeys(LISTS, 0)
+    assert stats["alerts"] == {"declining": 0, "indicator": 0, "milestone": 0}
 
 
 def test_counts_of_the_cast(cast):

@@ -3,7 +3,8 @@
 The JSON keys are a stable interface: {"enterprises", "industrial_enterprises", "projects",
 "staff": {kind: n}, "enterprises_without_liaison", "cases": {state: n}, "visits", "policies"}, plus
 "indicator_rows" (monthly indicators, one row per enterprise and month; issue 6) and "service_lists":
-{code: members in the latest snapshot} for each of the four lists (0 when none).
+{code: members in the latest snapshot} for each of the four lists (0 when none), and "alerts":
+{kind: open alerts} for each kind of early warning (0 when none).
 `cases` names every state of taxonomy.yaml (0 when none). Visits and policies belong to apps that
 may not be installed yet; they are read through the app registry (`visits.Visit`,
 `policies.Policy`) and are 0 until those apps exist.
@@ -18,6 +19,7 @@ from django.db.models import Count, Model
 
 from qifu.accounts.models import User
 from qifu.accounts.roles import Role
+from qifu.alerts.selectors import alerts_open_by_kind
 from qifu.cases.models import Case, CaseState
 from qifu.enterprises.models import Enterprise
 from qifu.projects.models import Project
@@ -61,6 +63,7 @@ def zone_stats() -> dict[str, Any]:
         "policies": policy_model._default_manager.count() if policy_model is not None else 0,
         "indicator_rows": indicator_model._default_manager.count() if indicator_model is not None else 0,
         "service_lists": service_list_sizes(),
+        "alerts": alerts_open_by_kind(),
     }
 
 
@@ -110,6 +113,8 @@ class Command(BaseCommand):
         lines += [(LABELS[key], stats[key]) for key in ("visits", "policies", "indicator_rows")]
         lines.append(("服务清单（最新一月）", sum(stats["service_lists"].values())))
         lines += [(f"  {code}", n) for code, n in stats["service_lists"].items()]
+        lines.append(("待处理预警", sum(stats["alerts"].values())))
+        lines += [(f"  {kind}", n) for kind, n in stats["alerts"].items()]
         for label, n in lines:
             pad = 28 - sum(2 if ord(ch) > 0x2E80 else 1 for ch in label)  # CJK characters are two columns wide
             self.stdout.write(f"{label}{' ' * max(1, pad)}{n:>10,}")
