@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "qifu.alerts",
     "qifu.access",
     "qifu.assessment",
+    "qifu.cockpit",
     "qifu.dashboard",
     "qifu.bench",
     "qifu.ops",

@@ -47,6 +47,7 @@ from qifu.cases.models import (
     Solved,
     Urgency,
 )
+from qifu.cockpit.cube import cube_moved, cube_state
 from qifu.core.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from qifu.enterprises.models import Enterprise
 from qifu.files.services import file_store
@@ -242,6 +243,7 @@ def _file_rows(
     )
     if Enterprise.primary_liaison.is_cached(enterprise):  # the answer names the liaison: no query for it
         case.liaison = enterprise.primary_liaison
+    cube_moved(case, None)  # the cockpit's counts, in this transaction
     event = add_event(case, actor, "file", to_state=S.SUBMITTED, text="", at=now, data={"channel": case.channel})
     for upload in files:
         _attach(case, actor, event, upload, public=True)
@@ -372,9 +374,11 @@ def case_act(
     now = now or timezone.now()
     ctx = Ctx(case, actor, who, dict(payload or {}), now, local_today(now), zone_calendar(), files)
     before = case.state
+    dims = cube_state(case)
     text, public_text, data = HANDLERS[action](ctx)
     case.last_event_at = now
     case.save()
+    cube_moved(case, dims)  # the cockpit's counts, in this transaction
     event = add_event(
         case,
         actor,

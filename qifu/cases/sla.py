@@ -23,6 +23,7 @@ from qifu.accounts.roles import Role
 from qifu.cases import deadlines
 from qifu.cases.models import Case, CaseState, SlaKind, SlaNotice
 from qifu.cases.services import add_event
+from qifu.cockpit.cube import cube_moved, cube_state
 from qifu.notify.services import notify
 from qifu.workcal.calendar import WorkCalendar, unsupported_years, zone_calendar
 
@@ -140,9 +141,11 @@ def _step(case_id: int, kind: SlaKind, *, today: date, now: datetime, cal: WorkC
     except IntegrityError:
         return False  # another run or worker sent it
     if kind in (SlaKind.OVERDUE, SlaKind.REPORT):
+        dims = cube_state(case)
         case.overdue = True
         case.supervised = True
         case.save(update_fields=["overdue", "supervised", "updated_at"])
+        cube_moved(case, dims)  # the cockpit's counts, in this transaction
     text = sla_text(kind, due, dept=case.lead_department.name if case.lead_department else "", late=late)
     add_event(
         case,

@@ -1,0 +1,602 @@
+"""The leaders' cockpit figures (驾驶舱, issue 6 item 5, PRODUCT.md §2.8): one call, every section.
+
+`cockpit_figures(actor=…, month=…)` returns frozen dataclasses of plain numbers, strings and
+lists; `as_json()` turns them into JSON-ready dicts (the API, the page's charts, the Excel
+workbook and the monthly Word report all read the same figures). Rules are in docs/COCKPIT.md.
+
+Who: leaders and the service desk (`access.scopes.may_open_cockpit`); everyone else gets
+PermissionDenied (403). Both see the whole zone, which is exactly what the pre-aggregates count.
+
+Where each number comes from — every read is a small table or an index range, never a scan of the
+cases (the city has 1,000,000):
+
+- cases by category, lead department, state, the 12-month trend, the backlog (overdue,
+  supervised) and the common problems by industry: `CaseCube` (models.py), kept exact on every
+  case write;
+- the three rates, the composite and the 红黑榜: `assessment.selectors.assessment_report` (its
+  monthly rollup at city scale, live counts for a zone);
+- visit coverage: `visits.selectors.coverage_total` / `coverage_by_department` (their monthly
+  rollup); the most-disturbed enterprises: `visits.selectors.most_contacted` (ContactMonth);
+- the four service lists and this month's entries and exits: `servicelists.selectors.list_overview`
+  over the snapshot of the month (or the latest one before it);
+- project progress: `projects.progress.project_board_summary` over the scoped board.
+
+Each item carries `url`, the list behind it (the case ledger with its filters, a list's members,
+the project board by status, the coverage page, the enterprise page): a chart's drill-down.
+"""
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qifu.access.actor import Actor
+from qifu.access.scopes import may_open_cockpit
+from qifu.assessment.metrics import Placing
+from qifu.assessment.models import Dimension
+from qifu.assessment.periods import month_end, month_of
+from qifu.assessment.selectors import assessment_report
+from qifu.cases.models import OPEN_STATES, CaseState
+from qifu.cockpit.models import CaseCube
+from qifu.core.errors import PermissionDenied
+from qifu.projects.progress import BoardStatus, project_board, project_board_summary
+from qifu.reference.models import Category, Department
+from qifu.servicelists.selectors import latest_month, list_overview
+from qifu.visits.selectors import coverage_by_department, coverage_sum, most_contacted
+
+TREND_MONTHS = 12
+TOP_DEPARTMENTS = 10
+TOP_DISTURBED = 10
+TOP_COMMON = 10
+# Fewer common cases than this in the month: the "common problems" chart counts every case
+COMMON_MIN = 10
+DONE_STATES = (CaseState.RESOLVED, CaseState.CLOSED)
+
+# GB/T 4754-2017 sections (门类), as on the enterprise pages
+INDUSTRY_SECTIONS = {
+    "A": "农、林、牧、渔业",
+    "B": "采矿业",
+    "C": "制造业",
+    "D": "电力、热力、燃气及水生产和供应业",
+    "E": "建筑业",
+    "F": "批发和零售业",
+    "G": "交通运输、仓储和邮政业",
+    "H": "住宿和餐饮业",
+    "I": "信息传输、软件和信息技术服务业",
+    "J": "金融业",
+    "K": "房地产业",
+    "L": "租赁和商务服务业",
+    "M": "科学研究和技术服务业",
+    "N": "水利、环境和公共设施管理业",
+    "O": "居民服务、修理和其他服务业",
+    "P": "教育",
+    "Q": "卫生和社会工作",
+    "R": "文化、体育和娱乐业",
+    "S": "公共管理、社会保障和社会组织",
+    "T": "国际组织",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# The figures
+
+
+@dataclass(frozen=True)
+class Item:
+    """One bar or slice: a code, its Chinese name, the count and the list behind it."""
+
+    key: str
+    name: str
+    value: int
+    url: str
+
+
+@dataclass(frozen=True)
+class Totals:
+    """KPI cards: cases filed in the month and where they stand; the zone's open backlog now."""
+
+    filed: int
+    open: int  # of the month's cases, still open
+    done: int  # of the month's cases, resolved or closed
+    open_now: int  # every open case of the zone, whatever month it was filed
+    filed_url: str
+    open_url: str
+
+
+@dataclass(frozen=True)
+class Trend:
+    """The 12 months up to the chosen one: cases filed, and of those how many are resolved or closed."""
+
+    months: list[str]  # YYYY-MM, oldest first
+    filed: list[int]
+    done: list[int]
+    urls: list[str]
+
+
+@dataclass(frozen=True)
+class Ranked:
+    rank: int | None
+    key: str
+    name: str
+    composite: float | None
+    valid: int | None
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """§2.2 考核 over the cases filed in the month, the zone as a whole, and the 红黑榜."""
+
+    valid: int
+    response_rate: float | None
+    solve_rate: float | None
+    satisfaction_rate: float | None
+    composite: float | None
+    resolve_on_time_rate: float | None
+    red: list[Ranked]
+    black: list[Ranked]
+    computed_at: str  # ISO time of the rollup read; "" when counted live
+    url: str
+
+
+@dataclass(frozen=True)
+class DepartmentBacklog:
+    key: str
+    name: str
+    overdue: int
+    supervised: int
+    overdue_url: str
+    supervised_url: str
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """Open work now (any filing month): flagged overdue by the deadline job, and under 督办."""
+
+    overdue: int
+    supervised: int
+    overdue_url: str
+    supervised_url: str
+    departments: list[DepartmentBacklog]  # the most overdue first
+
+
+@dataclass(frozen=True)
+class CoverageItem:
+    key: str
+    name: str
+    linked: int
+    visited: int
+    rate: float | None
+    url: str
+
+
+@dataclass(frozen=True)
+class Visits:
+    linked: int
+    visited: int
+    rate: float | None
+    url: str
+    departments: list[CoverageItem]
+
+
+@dataclass(frozen=True)
+class Disturbed:
+    uscc: str
+    name: str
+    counted: int  # contacts counted against the monthly budget
+    total: int
+    budget: int
+    url: str
+
+
+@dataclass(frozen=True)
+class ListFigure:
+    key: str
+    name: str
+    members: int
+    entered: int
+    left: int
+    url: str
+
+
+@dataclass(frozen=True)
+class Lists:
+    month: str  # the snapshot read (YYYY-MM), "" when no list was ever evaluated
+    lists: list[ListFigure]
+
+
+@dataclass(frozen=True)
+class CommonItem:
+    industry: str  # section letter, "" = not recorded
+    industry_name: str
+    category: str
+    category_name: str
+    value: int
+    url: str
+
+
+@dataclass(frozen=True)
+class Common:
+    """The most frequent (industry section × category) pairs of the month's cases."""
+
+    basis: str  # "common": cases marked 共性问题; "all": every case (too few marked)
+    items: list[CommonItem]
+
+
+@dataclass(frozen=True)
+class Projects:
+    total: int
+    statuses: list[Item]  # late, at risk, on schedule
+    annual_planned: float  # 万元
+    ytd_invested: float  # 万元
+    elapsed: float  # share of the plan year due
+    url: str
+
+
+@dataclass(frozen=True)
+class CockpitFigures:
+    month: str  # YYYY-MM
+    since: str  # first day, ISO
+    until: str  # last day, ISO
+    as_of: str  # today (Asia/Shanghai), ISO
+    totals: Totals
+    by_category: list[Item]
+    by_department: list[Item]
+    by_state: list[Item]
+    trend: Trend
+    assessment: Assessment
+    backlog: Backlog
+    visits: Visits
+    disturbed: list[Disturbed]
+    lists: Lists
+    common: Common
+    projects: Projects
+
+
+def as_json(figures: CockpitFigures) -> dict[str, Any]:
+    """The figures as plain dicts and lists (every leaf a str, int, float, bool or None)."""
+    return asdict(figures)
+
+
+# ---------------------------------------------------------------------------------------------
+# Drill-down addresses
+
+
+def ledger_url(**params: Any) -> str:
+    """The case ledger with these filters (qifu.cases.forms.CaseFilterForm's names)."""
+    query = urlencode({k: v for k, v in params.items() if v not in ("", None)}, doseq=True)
+    return reverse("ledger:list") + (f"?{query}" if query else "")
+
+
+def _month_params(first: date) -> dict[str, str]:
+    return {"since": first.isoformat(), "until": month_end(first).isoformat()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Sections
+
+
+def cockpit_access(actor: Actor) -> None:
+    if not may_open_cockpit(actor):
+        raise PermissionDenied("the cockpit is for leaders and the service desk")
+
+
+def months_back(first: date, n: int) -> date:
+    key = first.year * 12 + first.month - 1 - n
+    return date(key // 12, key % 12 + 1, 1)
+
+
+def _names() -> tuple[dict[int, tuple[str, str]], dict[int, tuple[str, str]]]:
+    """{id: (code, name)} of the categories and the departments (two small tables)."""
+    categories = {pk: (code, name) for pk, code, name in Category.objects.values_list("pk", "code", "name")}
+    departments = {pk: (code, name) for pk, code, name in Department.objects.values_list("pk", "code", "name")}
+    return categories, departments
+
+
+def _month_cases(first: date) -> list[tuple[Any, ...]]:
+    """The month's cube rows, summed in the database to (category, department, state, industry,
+    is_common): at most a few thousand rows, read once and folded into every month chart."""
+    return list(
+        CaseCube.objects.filter(month=first)
+        .values_list("category", "department", "state", "industry", "is_common")
+        .annotate(total=Sum("n"))
+        .order_by()
+    )
+
+
+def _by(rows: list[tuple[Any, ...]], index: int) -> dict[Any, int]:
+    out: dict[Any, int] = defaultdict(int)
+    for row in rows:
+        out[row[index]] += row[-1]
+    return out
+
+
+def _sorted_items(items: list[Item]) -> list[Item]:
+    return sorted((i for i in items if i.value), key=lambda i: (-i.value, i.key))
+
+
+def _categories(rows: list[tuple[Any, ...]], first: date, names: dict[int, tuple[str, str]]) -> list[Item]:
+    params = _month_params(first)
+    items = []
+    for pk, n in _by(rows, 0).items():
+        if pk == 0:
+            items.append(Item("", _("未分类"), n, ledger_url(**params)))
+            continue
+        code, name = names.get(pk, (str(pk), str(pk)))
+        items.append(Item(code, name, n, ledger_url(category=code, **params)))
+    return _sorted_items(items)
+
+
+def _departments(rows: list[tuple[Any, ...]], first: date, names: dict[int, tuple[str, str]]) -> list[Item]:
+    params = _month_params(first)
+    items = []
+    for pk, n in _by(rows, 1).items():
+        if pk == 0:
+            # not yet dispatched: still at the service desk (submitted or accepted)
+            url = ledger_url(state=[CaseState.SUBMITTED, CaseState.ACCEPTED], **params)
+            items.append(Item("", _("未交办"), n, url))
+            continue
+        code, name = names.get(pk, (str(pk), str(pk)))
+        items.append(Item(code, name, n, ledger_url(department=code, **params)))
+    return _sorted_items(items)
+
+
+def _states(rows: list[tuple[Any, ...]], first: date) -> list[Item]:
+    params = _month_params(first)
+    counts = _by(rows, 2)
+    return [
+        Item(str(state), str(state.label), counts.get(state, 0), ledger_url(state=state, **params))
+        for state in CaseState
+        if counts.get(state, 0)
+    ]
+
+
+def _trend(first: date) -> Trend:
+    start = months_back(first, TREND_MONTHS - 1)
+    filed: dict[date, int] = defaultdict(int)
+    done: dict[date, int] = defaultdict(int)
+    rows = (
+        CaseCube.objects.filter(month__gte=start, month__lte=first)
+        .values_list("month", "state")
+        .annotate(total=Sum("n"))
+        .order_by()
+    )
+    for month, state, n in rows:
+        filed[month] += n
+        if state in DONE_STATES:
+            done[month] += n
+    months = [months_back(first, TREND_MONTHS - 1 - i) for i in range(TREND_MONTHS)]
+    return Trend(
+        months=[f"{m:%Y-%m}" for m in months],
+        filed=[filed[m] for m in months],
+        done=[done[m] for m in months],
+        urls=[ledger_url(**_month_params(m)) for m in months],
+    )
+
+
+def _num(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _ranked(p: Placing) -> Ranked:
+    return Ranked(rank=p.rank, key=p.key, name=p.name, composite=_num(p.composite), valid=p.valid)
+
+
+def _assessment(actor: Actor, first: date) -> Assessment:
+    report = assessment_report(actor=actor, period=month_of(first), by=Dimension.DEPARTMENT, limit=1)
+    zone = report.zone
+    s = zone.scores if zone else None
+    return Assessment(
+        valid=zone.counts.valid if zone else 0,
+        response_rate=_num(s.response_rate) if s else None,
+        solve_rate=_num(s.solve_rate) if s else None,
+        satisfaction_rate=_num(s.satisfaction_rate) if s else None,
+        composite=_num(s.composite) if s else None,
+        resolve_on_time_rate=_num(s.resolve_on_time_rate) if s else None,
+        red=[_ranked(p) for p in report.board.red],
+        black=[_ranked(p) for p in report.board.black],
+        computed_at=report.computed_at.isoformat() if report.computed_at else "",
+        url=reverse("assessment:index") + "?" + urlencode({"period": f"{first:%Y-%m}"}),
+    )
+
+
+def _backlog(names: dict[int, tuple[str, str]]) -> Backlog:
+    """Open cases flagged overdue or supervised, per lead department (the cube's partial index)."""
+    rows = (
+        CaseCube.objects.filter(Q(overdue=True) | Q(supervised=True), state__in=OPEN_STATES)
+        .values_list("department", "overdue", "supervised")
+        .annotate(total=Sum("n"))
+        .order_by()
+    )
+    overdue: dict[int, int] = defaultdict(int)
+    supervised: dict[int, int] = defaultdict(int)
+    for department, is_overdue, is_supervised, n in rows:
+        if is_overdue:
+            overdue[department] += n
+        if is_supervised:
+            supervised[department] += n
+    departments = []
+    for pk in set(overdue) | set(supervised):
+        if pk == 0:
+            code, name = "", _("未交办")
+        else:
+            code, name = names.get(pk, (str(pk), str(pk)))
+        departments.append(
+            DepartmentBacklog(
+                key=code,
+                name=name,
+                overdue=overdue[pk],
+                supervised=supervised[pk],
+                overdue_url=ledger_url(department=code, overdue=1, open=1),
+                supervised_url=ledger_url(department=code, supervised=1, open=1),
+            )
+        )
+    departments.sort(key=lambda d: (-d.overdue, -d.supervised, d.key))
+    return Backlog(
+        overdue=sum(overdue.values()),
+        supervised=sum(supervised.values()),
+        overdue_url=ledger_url(overdue=1, open=1),
+        supervised_url=ledger_url(supervised=1, open=1),
+        departments=departments[:TOP_DEPARTMENTS],
+    )
+
+
+def _rate(visited: int, linked: int) -> float | None:
+    return round(visited / linked, 4) if linked else None
+
+
+def _visits(actor: Actor, first: date, names: dict[int, tuple[str, str]]) -> Visits:
+    """Coverage of the month per department (the visits app's monthly rollup) and in all."""
+    url = reverse("visits:coverage") + "?" + urlencode({"month": f"{first:%Y-%m}"})
+    rows = coverage_by_department(actor=actor, month=first)
+    total = coverage_sum(rows)
+    departments = [
+        CoverageItem(
+            key=names.get(r.key, ("", ""))[0] if r.key else "",
+            name=r.name,
+            linked=r.linked,
+            visited=r.visited,
+            rate=_rate(r.visited, r.linked),
+            url=url,
+        )
+        for r in rows
+    ]
+    departments.sort(key=lambda d: (d.rate is None, -(d.rate or 0), d.key))
+    return Visits(
+        linked=total.linked,
+        visited=total.visited,
+        rate=_rate(total.visited, total.linked),
+        url=url,
+        departments=departments,
+    )
+
+
+def _disturbed(actor: Actor, first: date) -> list[Disturbed]:
+    return [
+        Disturbed(
+            uscc=r.enterprise.uscc,
+            name=r.enterprise.name,
+            counted=r.counted,
+            total=r.total,
+            budget=r.budget,
+            url=reverse("enterprises:detail", args=[r.enterprise.uscc]),
+        )
+        for r in most_contacted(actor=actor, month=first, limit=TOP_DISTURBED)
+    ]
+
+
+def _lists(actor: Actor, first: date) -> Lists:
+    snapshot = latest_month(month_end(first))
+    cards = list_overview(actor=actor, month=snapshot)
+    query = "?" + urlencode({"month": f"{snapshot:%Y-%m}"}) if snapshot else ""
+    return Lists(
+        month=f"{snapshot:%Y-%m}" if snapshot else "",
+        lists=[
+            ListFigure(
+                key=c.service_list.code,
+                name=c.service_list.name,
+                members=c.members,
+                entered=c.entered,
+                left=c.left,
+                url=reverse("servicelists:list", args=[c.service_list.code]) + query,
+            )
+            for c in cards
+        ],
+    )
+
+
+def _common(rows: list[tuple[Any, ...]], first: date, categories: dict[int, tuple[str, str]]) -> Common:
+    marked = [r for r in rows if r[4]]
+    basis = "common" if sum(r[-1] for r in marked) >= COMMON_MIN else "all"
+    pairs: dict[tuple[str, int], int] = defaultdict(int)
+    for category, _department, _state, industry, _common, n in marked if basis == "common" else rows:
+        pairs[(industry, category)] += n
+    params = _month_params(first) | ({"is_common": 1} if basis == "common" else {})
+    items = []
+    for (industry, category), n in pairs.items():
+        if not n:
+            continue
+        code, name = categories.get(category, ("", _("未分类"))) if category else ("", _("未分类"))
+        items.append(
+            CommonItem(
+                industry=industry,
+                industry_name=INDUSTRY_SECTIONS.get(industry, _("未登记行业")),
+                category=code,
+                category_name=name,
+                value=n,
+                url=ledger_url(category=code, **params),
+            )
+        )
+    items.sort(key=lambda i: (-i.value, i.industry, i.category))
+    return Common(basis=basis, items=items[:TOP_COMMON])
+
+
+def _projects(actor: Actor, today: date) -> Projects:
+    summary = project_board_summary(board=project_board(actor=actor, today=today), today=today)
+    board = reverse("projects:board")
+    labels = {BoardStatus.LATE: _("滞后"), BoardStatus.AT_RISK: _("有风险"), BoardStatus.ON_SCHEDULE: _("正常")}
+    return Projects(
+        total=summary.total,
+        statuses=[
+            Item(str(s), str(labels[s]), summary.counts.get(s.value, 0), f"{board}?status={s.value}")
+            for s in BoardStatus
+        ],
+        annual_planned=float(summary.annual_planned),
+        ytd_invested=float(summary.ytd_invested),
+        elapsed=float(summary.elapsed),
+        url=board,
+    )
+
+
+def _open_now() -> int:
+    total = CaseCube.objects.filter(state__in=OPEN_STATES).aggregate(total=Sum("n"))["total"]
+    return int(total or 0)
+
+
+def cockpit_figures(*, actor: Actor, month: date, today: date | None = None) -> CockpitFigures:
+    """Every figure of the cockpit for the month containing MONTH (PermissionDenied for roles other
+    than leaders and the desk). A fixed number of queries, whatever the number of cases."""
+    cockpit_access(actor)
+    today = today or timezone.localdate()
+    first = month.replace(day=1)
+    categories, departments = _names()
+    rows = _month_cases(first)
+    params = _month_params(first)
+    by_state = _by(rows, 2)
+    filed = sum(by_state.values())
+    return CockpitFigures(
+        month=f"{first:%Y-%m}",
+        since=first.isoformat(),
+        until=month_end(first).isoformat(),
+        as_of=today.isoformat(),
+        totals=Totals(
+            filed=filed,
+            open=sum(n for state, n in by_state.items() if state in OPEN_STATES),
+            done=sum(n for state, n in by_state.items() if state in DONE_STATES),
+            open_now=_open_now(),
+            filed_url=ledger_url(**params),
+            open_url=ledger_url(open=1),
+        ),
+        by_category=_categories(rows, first, categories),
+        by_department=_departments(rows, first, departments),
+        by_state=_states(rows, first),
+        trend=_trend(first),
+        assessment=_assessment(actor, first),
+        backlog=_backlog(departments),
+        visits=_visits(actor, first, departments),
+        disturbed=_disturbed(actor, first),
+        lists=_lists(actor, first),
+        common=_common(rows, first, categories),
+        projects=_projects(actor, today),
+    )
+
+
+def previous_months(first: date, n: int = 24) -> list[date]:
+    """The month picker: the chosen month's year and the one before, newest first."""
+    return [months_back(first, i) for i in range(n)]
