@@ -62,6 +62,8 @@ ADMIN_POLICY: dict[str, dict[str, frozenset[str]]] = {
     "workcal.calendaroverride": _rights(view=SYS, add=SYS, change=SYS),
     # 建议类别 (suggestion topics): configuration too; the suggestions themselves are business data.
     "suggestions.suggestiontopic": _rights(view=SYS, add=SYS, change=SYS),
+    # 预警阈值 (alarm thresholds, docs/ALERTS.md): zone configuration, saved through the alerts service.
+    "alerts.alarmrule": _rights(view=SYS, add=SYS, change=SYS),
     # 安全管理员: login lockouts (see and lift them).
     "accounts.loginlockout": _rights(view=SEC, unlock=SEC),
     # 审计管理员: read the audit log, nothing else.

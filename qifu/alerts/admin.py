@@ -1,6 +1,7 @@
 """Admin: the alarm thresholds are zone settings (the system administrator edits them here, the
-desk on /alerts/rules/), saved through the service so that the checks and the audit are the same;
-alerts are read-only here (they are closed on the alert list, by their liaison or the desk)."""
+desk on /alerts/rules/), saved through the service so that the checks and the audit are the same.
+Alerts are business data: not in the admin (they are closed on the alert list, by their liaison or
+the desk)."""
 
 from typing import Any
 
@@ -9,11 +10,11 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from qifu.access.actor import Actor
-from qifu.alerts.models import AlarmRule, Alert
+from qifu.alerts.models import AlarmRule
 from qifu.alerts.services import AlarmRuleInput, alarm_rule_faults, alarm_rules_set
 
 
-class AlarmRuleForm(forms.ModelForm):  # type: ignore[type-arg]
+class AlarmRuleForm(forms.ModelForm):
     class Meta:
         model = AlarmRule
         fields = ("field", "comparison", "threshold", "active")
@@ -27,7 +28,8 @@ class AlarmRuleForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(AlarmRule)
-class AlarmRuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AlarmRuleAdmin(admin.ModelAdmin):
+    audit_admin_changes = False  # alarm_rules_set audits the change itself
     form = AlarmRuleForm
     list_display = ("field", "comparison", "threshold", "active", "updated_at")
 
@@ -36,26 +38,11 @@ class AlarmRuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             AlarmRuleInput(r.field, r.comparison, r.threshold, r.active) for r in AlarmRule.objects.exclude(pk=obj.pk)
         ]
         given = [*others, AlarmRuleInput(obj.field, obj.comparison, obj.threshold, obj.active)]
-        alarm_rules_set(actor=Actor.of(request.user), rules=given)  # type: ignore[arg-type]
+        saved = alarm_rules_set(actor=Actor.of(request.user), rules=given)  # type: ignore[arg-type]
+        obj.pk = next(r.pk for r in saved if r.field == obj.field)  # the admin's log and redirect read it
 
     def delete_model(self, request: HttpRequest, obj: AlarmRule) -> None:
         rest = [
             AlarmRuleInput(r.field, r.comparison, r.threshold, r.active) for r in AlarmRule.objects.exclude(pk=obj.pk)
         ]
         alarm_rules_set(actor=Actor.of(request.user), rules=rest)  # type: ignore[arg-type]
-
-
-@admin.register(Alert)
-class AlertAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("kind", "message", "liaison", "state", "due_on", "raised_at")
-    list_filter = ("kind", "state")
-    readonly_fields = [f.name for f in Alert._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

@@ -213,6 +213,12 @@ def _names(enterprise_ids: Iterable[int]) -> dict[int, tuple[str, int | None]]:
     return out
 
 
+def indicator_label(name: str) -> str:
+    """The Chinese name of a derived indicator field (营业收入同比 for revenue_yoy)."""
+    field_ = IndicatorDerived._meta.get_field(name)
+    return str(getattr(field_, "verbose_name", name))
+
+
 def _percent(value: Decimal) -> str:
     return f"{value * 100:.1f}%"
 
@@ -229,7 +235,7 @@ def _message(c: Candidate, enterprise: str, projects: dict[int, str]) -> str:
             "month": c.facts["month"],
         }
     if c.kind == AlertKind.INDICATOR:
-        label = str(IndicatorDerived._meta.get_field(c.subject).verbose_name)
+        label = indicator_label(c.subject)
         word = _("低于或等于") if c.facts["comparison"] == Comparison.LTE else _("低于")
         return _("%(name)s %(month)s %(label)s为 %(value)s，%(word)s预警阈值 %(threshold)s。") % {
             "name": enterprise,

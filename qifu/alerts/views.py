@@ -20,10 +20,10 @@ from qifu.access.web import actor_view
 from qifu.alerts.forms import ActForm, RuleFormSet
 from qifu.alerts.models import AlertKind, AlertState
 from qifu.alerts.selectors import alarm_rule_list, alert_filter_parse, alert_get, alert_list
-from qifu.alerts.services import AlarmRuleInput, alarm_rules_set, alert_act
+from qifu.alerts.services import AlarmRuleInput, alarm_rules_set, alert_act, indicator_label
 from qifu.core.errors import QifuError
 from qifu.core.web import paginate, render_page
-from qifu.indicators.models import DERIVED_FIELDS, IndicatorDerived
+from qifu.indicators.models import DERIVED_FIELDS
 
 PER_PAGE = 25
 
@@ -82,9 +82,9 @@ def act(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     return redirect(back if back.startswith("/alerts/") and not back.startswith("//") else "alerts:list")
 
 
-def _rule_rows() -> list[dict[str, object]]:
+def _rule_rows() -> list[dict[str, Any]]:
     stored = {r.field: r for r in alarm_rule_list()}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name in DERIVED_FIELDS:
         rule = stored.get(name)
         rows.append(
@@ -122,6 +122,6 @@ def rules(request: HttpRequest, actor: Actor) -> HttpResponse:
                 messages.success(request, _("预警阈值已保存，下次扫描时生效。"))
                 return redirect("alerts:rules")
         status = 422
-    labels = {f: IndicatorDerived._meta.get_field(f).verbose_name for f in DERIVED_FIELDS}
+    labels = {f: indicator_label(f) for f in DERIVED_FIELDS}
     rows = [(form, labels.get(form.initial.get("field", ""), "")) for form in formset.forms]
     return render(request, "alerts/rules.html", {"formset": formset, "rows": rows, "editable": editable}, status=status)
