@@ -25,6 +25,7 @@ from qifu.policies.selectors import (
     policy_tree,
 )
 from qifu.policies.services import may_edit
+from qifu.policies.wording import condition_outline, flat_reasons
 
 MATCH_FIELDS = ("id", "uscc", "name", "industry", "park", "primary_liaison__display_name", "primary_liaison__username")
 
@@ -57,6 +58,31 @@ def for_us_enterprise(*, actor: Actor, uscc: str = "") -> Enterprise:
     if not uscc or actor.is_admin:
         raise NotFound("enterprise not found")
     return enterprise_get_for_policies(actor=actor, uscc=uscc)
+
+
+HOME_POLICIES = 5  # the enterprise home lists this many; the full list is one click away
+
+
+@dataclass(frozen=True)
+class PolicyPick:
+    """A current policy the enterprise qualifies for, with the conditions it meets in plain Chinese."""
+
+    policy: Policy
+    reasons: list[str]
+
+
+def home_policies(*, actor: Actor, limit: int = HOME_POLICIES) -> tuple[list[PolicyPick], int]:
+    """§2.6 "policies that fit us, with the reasons", for the enterprise home: the first LIMIT
+    current policies its own enterprise is eligible for (not those only missing data decides),
+    each with the conditions it meets; and how many it is eligible for in all."""
+    fits = enterprise_policies(actor=actor, enterprise=for_us_enterprise(actor=actor), include_unknown=False)
+    top = fits[:limit]
+    lists = service_list_names_for(*(f.policy for f in top))
+    picks = []
+    for fit in top:
+        outline = condition_outline(policy_tree(fit.policy), fit.explanation.leaves, lists)
+        picks.append(PolicyPick(fit.policy, [line.text for line in flat_reasons(outline) if line.outcome]))
+    return picks, len(fits)
 
 
 def enterprise_policy_fit(*, actor: Actor, enterprise: Enterprise, policy: Policy, on: date | None = None) -> PolicyFit:

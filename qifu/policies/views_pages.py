@@ -46,6 +46,7 @@ from qifu.policies.selectors_pages import (
     grant_counts,
     grant_get,
     grant_rows,
+    home_policies,
     match_rows,
     may_review_grants,
     may_see_grants,
@@ -190,10 +191,10 @@ def brief(request: HttpRequest, actor: Actor) -> HttpResponse:
 @require_GET
 @role_view(lambda actor: actor.is_enterprise)
 def home_card(request: HttpRequest, actor: Actor) -> HttpResponse:
-    """The enterprise home page's 适合我们的政策 (n) card, loaded after the page."""
-    enterprise = for_us_enterprise(actor=actor)
-    n = len(enterprise_policies(actor=actor, enterprise=enterprise, include_unknown=False))
-    return render(request, "policies/partials/_for_us_card.html", {"n": n})
+    """The enterprise home page's 适合我们的政策 (n) card, loaded after the page: the first few
+    eligible current policies with the reasons, and a link to all of them."""
+    picks, n = home_policies(actor=actor)
+    return render(request, "policies/partials/_for_us_card.html", {"n": n, "picks": picks})
 
 
 @require_POST
