@@ -10,13 +10,13 @@ from django.db.models import Case as SqlCase
 from django.db.models import Count, F, Q, When
 
 from qifu.access.actor import Actor
-from qifu.access.scopes import scope_enterprises, scope_led_cases, scope_task_forces
+from qifu.access.scopes import scope_cases, scope_enterprises, scope_led_cases, scope_task_forces
 from qifu.accounts.roles import Role
 from qifu.alerts.models import Alert
 from qifu.alerts.selectors import alert_counts, alert_list
-from qifu.assessment.periods import month_of
+from qifu.assessment.periods import month_end, month_of
 from qifu.assessment.selectors import Standing, department_standing
-from qifu.cases.models import Case, CaseState
+from qifu.cases.models import OPEN_STATES, Case, CaseState
 from qifu.cases.selectors import department_counts, desk_counts
 from qifu.cases.selectors_lists import ROW_RELATED, ROW_RELATED_DEFERRED, liaison_counts
 from qifu.cases.services import local_today
@@ -25,7 +25,7 @@ from qifu.linkage.models import TaskForce
 from qifu.linkage.selectors import my_enterprises
 from qifu.projects.models import Project
 from qifu.projects.selectors import ProjectFilters, project_list
-from qifu.visits.selectors import local_month, visit_plan
+from qifu.visits.selectors import Plan, PlanStatus, local_month, visit_plan
 
 SHORT_LIST = 8
 ALERT_ROWS = 5  # the liaison home's short list of open alerts
@@ -57,8 +57,22 @@ class ParkCount:
 
 
 @dataclass(frozen=True)
+class MyEnterprise:
+    """A row of the liaison's short list: this month's visit (done on, or due by the month's end)
+    and the enterprise's open requests."""
+
+    uscc: str
+    name: str
+    visit: str  # PlanStatus: done | due | overdue
+    visited_on: date | None
+    due_on: date  # the last day of the plan's month
+    open_cases: int
+
+
+@dataclass(frozen=True)
 class LiaisonHome:
     enterprises: int
+    mine: list[MyEnterprise]  # the first few: still to visit first, then the most open requests
     projects: ProjectCounts
     delayed_projects: list[Project]
     task_forces: list[TaskForce]
@@ -141,13 +155,47 @@ def my_task_forces(*, actor: Actor) -> list[TaskForce]:
     )
 
 
+def my_enterprise_rows(*, actor: Actor, plan: Plan, limit: int = SHORT_LIST) -> list[MyEnterprise]:
+    """我的企业 on the liaison's home: this month's plan rows (already loaded) with each one's open
+    requests (one grouped COUNT over the actor's case scope); not yet visited first, then the
+    most open requests, then by name. The full list is the visit plan / 我的企业."""
+    ids = [row.enterprise.pk for row in plan.rows]
+    counts = (
+        dict(
+            scope_cases(actor)
+            .filter(enterprise_id__in=ids, state__in=OPEN_STATES)
+            .order_by()
+            .values_list("enterprise_id")
+            .annotate(n=Count("pk"))
+            .values_list("enterprise_id", "n")
+        )
+        if ids
+        else {}
+    )
+    due_on = month_end(plan.month)
+    rows = [
+        MyEnterprise(
+            uscc=r.enterprise.uscc,
+            name=r.enterprise.name,
+            visit=r.status,
+            visited_on=r.visited_on,
+            due_on=due_on,
+            open_cases=counts.get(r.enterprise.pk, 0),
+        )
+        for r in plan.rows
+    ]
+    rows.sort(key=lambda r: (r.visit == PlanStatus.DONE, -r.open_cases, r.name))
+    return rows[:limit]
+
+
 def liaison_home(*, actor: Actor) -> LiaisonHome:
-    """A cadre's or deputy's to-do: this month's visits, my enterprises, my projects, the delayed
-    ones, my task forces."""
+    """A cadre's or deputy's to-do: this month's visits, my enterprises (the first few, with the
+    visit and open requests), my projects, the delayed ones, my task forces."""
     plan = visit_plan(actor=actor, month=local_month(), liaison=actor.user)
     return LiaisonHome(
         visits={**plan.counts, "total": len(plan.rows)},
         enterprises=my_enterprises(actor=actor).count(),
+        mine=my_enterprise_rows(actor=actor, plan=plan),
         projects=project_counts(actor=actor),
         delayed_projects=delayed_projects(actor=actor),
         task_forces=my_task_forces(actor=actor),
