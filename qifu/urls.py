@@ -20,6 +20,7 @@ urlpatterns = [
     path("projects/", include("qifu.projects.urls", namespace="projects")),
     path("linkage/", include("qifu.linkage.urls", namespace="linkage")),
     path("assessment/", include("qifu.assessment.urls", namespace="assessment")),
+    path("cockpit/", include("qifu.cockpit.urls", namespace="cockpit")),
     path("cases/", include("qifu.cases.urls_lists", namespace="ledger")),  # ledger and work queues
     path("cases/", include("qifu.cases.urls", namespace="cases")),  # 提诉求, 我的诉求, the case page
     path("notifications/", include("qifu.notify.urls", namespace="notify")),
