@@ -45,7 +45,6 @@ from qifu.workcal.calendar import zone_calendar
 DECLINING_LIST = "declining"  # taxonomy.yaml: 显著下滑企业
 CHUNK = 900  # ids per IN (…): under SQLite's bound-parameter limit with room to spare
 WRITE_BATCH = 500
-NOTIFY_LINES = 5  # alerts named in a liaison's notification; the rest are counted
 
 T = TypeVar("T")
 
@@ -294,35 +293,30 @@ def alert_get_or_create(row: Alert) -> tuple[Alert, bool]:
 
 
 def _notify(created: Sequence[Alert]) -> int:
-    """One inbox item per liaison per scan (无事不扰): how many new alerts, the first few named.
-    Alerts without a liaison wait on the desk's list and tell nobody."""
-    mine: dict[int, list[Alert]] = defaultdict(list)
+    """One inbox item per liaison per scan (无事不扰): how many new alerts, a link to the list.
+    Liaisons with the same count share one `notify` call, so a city-wide first scan costs a few
+    calls, not one per liaison. Alerts without a liaison wait on the desk's list and tell nobody."""
+    mine: dict[int, int] = defaultdict(int)
     for alert in created:
         if alert.liaison_id is not None:
-            mine[alert.liaison_id].append(alert)
+            mine[alert.liaison_id] += 1
     if not mine:
         return 0
-    users = {u.pk: u for u in User.objects.filter(pk__in=list(mine), is_active=True)}
-    told = 0
-    for uid, alerts in sorted(mine.items()):
-        user = users.get(uid)
-        if user is None:
-            continue
-        lines = [a.message for a in alerts[:NOTIFY_LINES]]
-        if len(alerts) > NOTIFY_LINES:
-            lines.append(_("另有 %(n)s 条，请到预警清单查看。") % {"n": len(alerts) - NOTIFY_LINES})
+    by_count: dict[int, list[User]] = defaultdict(list)
+    for user in User.objects.filter(pk__in=sorted(mine), is_active=True).order_by("pk"):
+        by_count[mine[user.pk]].append(user)
+    key = f"alerts:{min(a.pk for a in created)}"  # names this scan's first new alert: new to everyone
+    for n, users in sorted(by_count.items()):
         notify(
-            recipients=[user],
+            recipients=users,
             kind="alert_raised",
-            title=_("新预警 %(n)s 条，请在期限内处理") % {"n": len(alerts)},
-            body="\n".join(lines)[:2000],
+            title=_("新预警 %(n)s 条，请在期限内处理") % {"n": n},
+            body=_("挂钩企业进入显著下滑清单、指标越过预警阈值或项目节点逾期未完成，请到预警清单查看并走访处理。"),
             url="/alerts/",
-            enterprise_id=alerts[0].enterprise_id if len(alerts) == 1 else None,
-            dedup_key=f"alerts:{min(a.pk for a in alerts)}",
-            new_key=True,  # the key names an alert this transaction just created
+            dedup_key=key,
+            new_key=True,
         )
-        told += 1
-    return told
+    return sum(len(users) for users in by_count.values())
 
 
 def alerts_scan(*, today: date | None = None) -> ScanResult:

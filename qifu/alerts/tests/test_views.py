@@ -103,3 +103,13 @@ def test_admin_adds_a_threshold_through_the_service(cast, client):
     assert AlarmRule.objects.filter(field="output_yoy", comparison="lt").exists()
     bad = client.post(url, {"field": "mood", "comparison": "lt", "threshold": "1", "active": "on"})
     assert bad.status_code == 200 and not AlarmRule.objects.filter(field="mood").exists()
+
+
+@pytest.mark.parametrize(("who", "shown"), [("liaison_a", True), ("desk", True), ("jfj_handler", False)])
+def test_enterprise_page_lists_its_alerts_for_those_who_see_them(raised, client, who, shown):
+    client.force_login(getattr(raised, who))
+    html = client.get(reverse("enterprises:detail", args=[raised.a.uscc])).content.decode()
+    assert ('id="enterprise-alerts"' in html) is shown
+    if shown:
+        section = html.split('id="enterprise-alerts"')[1].split("</section>")[0]
+        assert "甲电子新厂房" in section and "营业收入同比" in section
