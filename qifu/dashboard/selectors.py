@@ -121,6 +121,7 @@ class LeaderHome:
     industrial: int
     unlinked: int
     projects: ProjectCounts
+    report_months: list[str]  # YYYY-MM: the monthly work reports to download, this month first
 
 
 def project_counts(*, actor: Actor) -> ProjectCounts:
@@ -279,11 +280,13 @@ def leader_home(*, actor: Actor) -> LeaderHome:
             unlinked=Count("pk", filter=Q(primary_liaison__isnull=True)),
         )
     )
+    months = trend_months(local_today(), n=2)
     return LeaderHome(
         enterprises=row["total"],
         industrial=row["industrial"],
         unlinked=row["unlinked"],
         projects=project_counts(actor=actor),
+        report_months=[f"{first:%Y-%m}" for first in reversed(months)],
     )
 
 

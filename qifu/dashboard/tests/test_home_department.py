@@ -154,3 +154,12 @@ def test_department_home_query_count_is_bounded_case(
     with django_assert_max_num_queries(budget):
         response = client.get(reverse("dashboard:home"))
     assert len(re.findall(r'href="/cases/\d+/"', _html(response))) == 8
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_leader_home_links_to_this_and_last_months_report(cast, client):
+    client.force_login(cast.leader)
+    html = _html(client.get(reverse("dashboard:home")))
+    links = re.findall(r'href="(/cockpit/report/[\d-]+\.docx)"', html)
+    assert links == ["/cockpit/report/2026-11.docx", "/cockpit/report/2026-10.docx"]
+    assert client.get(links[1]).status_code == 200
