@@ -20,7 +20,7 @@
       }));
       const chart = window.echarts.init(el, null, { renderer: "svg" });
       chart.setOption({
-        color: ["#1a4b8c", "#3a8f5c", "#d9822b", "#6f42c1", "#0d9488", "#b02a37"],
+        color: ["#1a4b8c", "#3a8f5c", "#d9822b", "#6f42c1", "#8c6d1f", "#b02a37"],
         grid: { left: 8, right: 8, top: 48, bottom: 8, containLabel: true },
         tooltip: { trigger: "axis", valueFormatter: (v) => (v === null || v === undefined ? "—" : `${v}${unit}`) },
         legend: { top: 0, type: "scroll" },
