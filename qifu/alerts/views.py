@@ -19,10 +19,11 @@ from qifu.access.scopes import may_act_on_alerts, may_edit_alarm_rules, may_see_
 from qifu.access.web import actor_view
 from qifu.alerts.forms import ActForm, RuleFormSet
 from qifu.alerts.models import AlertKind, AlertState
-from qifu.alerts.selectors import alarm_rule_list, alert_filter_parse, alert_get, alert_list
+from qifu.alerts.selectors import alarm_rule_list, alert_filter_parse, alert_get, alert_list, enterprise_alerts
 from qifu.alerts.services import AlarmRuleInput, alarm_rules_set, alert_act, indicator_label
 from qifu.core.errors import QifuError
 from qifu.core.web import paginate, render_page
+from qifu.enterprises.selectors import enterprise_get
 from qifu.indicators.models import DERIVED_FIELDS
 
 PER_PAGE = 25
@@ -61,6 +62,16 @@ def list_alerts(request: HttpRequest, actor: Actor) -> HttpResponse:
         "mine": actor.is_liaison,
     }
     return render_page(request, "alerts/list.html", context, partial="table")
+
+
+@require_GET
+@alerts_view
+def enterprise_section(request: HttpRequest, actor: Actor, uscc: str) -> HttpResponse:
+    """The enterprise 360 page's 预警 section, loaded after the page (HTMX): the page itself stays
+    within its query budget."""
+    enterprise = enterprise_get(actor=actor, uscc=uscc)
+    alerts = enterprise_alerts(actor=actor, enterprise_id=enterprise.pk)
+    return render(request, "alerts/partials/_enterprise_alerts.html", {"alerts": alerts})
 
 
 @require_POST

@@ -193,6 +193,7 @@ def liaison_home(*, actor: Actor) -> LiaisonHome:
     """A cadre's or deputy's to-do: this month's visits, my enterprises (the first few, with the
     visit and open requests), my projects, the delayed ones, my task forces."""
     plan = visit_plan(actor=actor, month=local_month(), liaison=actor.user)
+    alerts = alert_counts(actor=actor)
     return LiaisonHome(
         visits={**plan.counts, "total": len(plan.rows)},
         enterprises=my_enterprises(actor=actor).count(),
@@ -201,8 +202,8 @@ def liaison_home(*, actor: Actor) -> LiaisonHome:
         delayed_projects=delayed_projects(actor=actor),
         task_forces=my_task_forces(actor=actor),
         cases=liaison_counts(actor=actor),
-        alerts=alert_counts(actor=actor),
-        alert_rows=list(alert_list(actor=actor)[:ALERT_ROWS]),
+        alerts=alerts,
+        alert_rows=list(alert_list(actor=actor)[:ALERT_ROWS]) if alerts["open"] else [],  # no query when none
     )
 
 

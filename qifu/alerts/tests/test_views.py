@@ -106,10 +106,19 @@ def test_admin_adds_a_threshold_through_the_service(cast, client):
 
 
 @pytest.mark.parametrize(("who", "shown"), [("liaison_a", True), ("desk", True), ("jfj_handler", False)])
-def test_enterprise_page_lists_its_alerts_for_those_who_see_them(raised, client, who, shown):
+def test_enterprise_page_loads_its_alerts_for_those_who_see_them(raised, client, who, shown):
     client.force_login(getattr(raised, who))
     html = client.get(reverse("enterprises:detail", args=[raised.a.uscc])).content.decode()
-    assert ('id="enterprise-alerts"' in html) is shown
+    url = reverse("alerts:enterprise", args=[raised.a.uscc])
+    assert (f'hx-get="{url}"' in html) is shown
+    section = client.get(url)
     if shown:
-        section = html.split('id="enterprise-alerts"')[1].split("</section>")[0]
-        assert "甲电子新厂房" in section and "营业收入同比" in section
+        text = section.content.decode()
+        assert 'id="enterprise-alerts"' in text and "甲电子新厂房" in text and "营业收入同比" in text
+    else:
+        assert section.status_code == 404
+
+
+def test_enterprise_section_is_404_outside_the_scope(raised, client):
+    client.force_login(raised.liaison_b)
+    assert client.get(reverse("alerts:enterprise", args=[raised.a.uscc])).status_code == 404
