@@ -115,6 +115,18 @@ def rate_change(now: float | None, before: float | None) -> str:
     return _("持平")
 
 
+def score_change(now: float | None, before: float | None) -> str:
+    """The composite's change in points out of 100: "上升2.5分" / "下降1.0分" / "持平"."""
+    if now is None or before is None:
+        return DASH
+    points = round((now - before) * 100, 1)
+    if points > 0:
+        return _("上升%(p).1f分") % {"p": points}
+    if points < 0:
+        return _("下降%(p).1f分") % {"p": -points}
+    return _("持平")
+
+
 def overview_sentences(report: MonthlyReport) -> list[str]:
     f, p = report.figures, report.previous
     t, a, pa = f.totals, f.assessment, p.assessment
@@ -237,7 +249,7 @@ def _overview(doc: DocxDocument, report: MonthlyReport) -> None:
             pct(pa.resolve_on_time_rate),
             rate_change(a.resolve_on_time_rate, pa.resolve_on_time_rate),
         ],
-        [_("综合得分"), score(a.composite), score(pa.composite), rate_change(a.composite, pa.composite)],
+        [_("综合得分"), score(a.composite), score(pa.composite), score_change(a.composite, pa.composite)],
     ]
     _table(doc, [_("指标"), _("本月"), _("上月"), _("变化")], rows)
 
@@ -253,6 +265,7 @@ def _cases(doc: DocxDocument, report: MonthlyReport) -> None:
             % {"n": len(f.by_category), "name": top.name, "value": top.value, "share": pct(top.value / total)}
         )
         rows = [[str(i), c.name, str(c.value), pct(c.value / total)] for i, c in enumerate(f.by_category, 1)]
+        rows.append(["", _("合计"), str(total), pct(1.0)])
         _table(doc, [_("序号"), _("诉求类别"), _("件数"), _("占比")], rows)
     else:
         _none(doc, _("本月无诉求。"))
@@ -263,6 +276,7 @@ def _cases(doc: DocxDocument, report: MonthlyReport) -> None:
         for i, d in enumerate(f.by_department, 1):
             b = backlog.get(d.key)
             rows.append([str(i), d.name, str(d.value), str(b.overdue if b else 0), str(b.supervised if b else 0)])
+        rows.append(["", _("合计"), str(total), str(f.backlog.overdue), str(f.backlog.supervised)])
         _table(doc, [_("序号"), _("责任部门"), _("本月诉求（件）"), _("当前超期（件）"), _("当前督办（件）")], rows)
     else:
         _none(doc, _("本月无诉求。"))

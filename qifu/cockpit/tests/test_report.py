@@ -114,14 +114,17 @@ def test_every_number_is_the_figures_objects(months):
     assert overview["解决率"][:2] == [pct(f.assessment.solve_rate), pct(p.assessment.solve_rate)]
     assert overview["满意率"][:2] == [pct(f.assessment.satisfaction_rate), pct(p.assessment.satisfaction_rate)]
     assert overview["综合得分"][:2] == [score(f.assessment.composite), score(p.assessment.composite)]
+    assert overview["综合得分"][2].endswith("分") and "百分点" in overview["解决率"][2]
     assert f"本月共收到企业诉求{f.totals.filed}件，较上月增加3件（上月{p.totals.filed}件）" in text
     assert f"其中超期{f.backlog.overdue}件、督办{f.backlog.supervised}件" in text
     assert f.backlog.overdue >= 1 and f.backlog.supervised >= 1
     # 二、诉求办理: by category and by department, the figures' rows in their order
     categories = _find(doc, "序号")
-    assert [(r[1], r[2]) for r in categories[1:]] == [(c.name, str(c.value)) for c in f.by_category]
+    assert [(r[1], r[2]) for r in categories[1:-1]] == [(c.name, str(c.value)) for c in f.by_category]
+    assert categories[-1][1:3] == ["合计", str(f.totals.filed)]
     departments = next(_rows(t) for t in doc.tables if t.rows[0].cells[1].text == "责任部门")
-    assert [(r[1], r[2]) for r in departments[1:]] == [(d.name, str(d.value)) for d in f.by_department]
+    assert [(r[1], r[2]) for r in departments[1:-1]] == [(d.name, str(d.value)) for d in f.by_department]
+    assert departments[-1][1:] == ["合计", str(f.totals.filed), str(f.backlog.overdue), str(f.backlog.supervised)]
     jfj = next(r for r in departments if r[1] == "经济发展局")
     assert jfj[3] == str(next(d.overdue for d in f.backlog.departments if d.key == "JFJ"))
     states = _find(doc, "状态")
