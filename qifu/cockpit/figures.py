@@ -10,16 +10,18 @@ PermissionDenied (403). Both see the whole zone, which is exactly what the pre-a
 Where each number comes from — every read is a small table or an index range, never a scan of the
 cases (the city has 1,000,000):
 
-- cases by category, lead department, state, the 12-month trend, the backlog (overdue,
-  supervised) and the common problems by industry: `CaseCube` (models.py), kept exact on every
-  case write;
+- cases by category, lead department, state, the 12-month trend and the backlog (overdue,
+  supervised): `CaseCube`; the common problems by industry: `CommonCube` (models.py), both kept
+  exact on every case write;
 - the three rates, the composite and the 红黑榜: `assessment.selectors.assessment_report` (its
   monthly rollup at city scale, live counts for a zone);
 - visit coverage: `visits.selectors.coverage_total` / `coverage_by_department` (their monthly
   rollup); the most-disturbed enterprises: `visits.selectors.most_contacted` (ContactMonth);
 - the four service lists and this month's entries and exits: `servicelists.selectors.list_overview`
   over the snapshot of the month (or the latest one before it);
-- project progress: `projects.progress.project_board_summary` over the scoped board.
+- project progress: the progress board's status and investment per project
+  (`projects.progress.project_board`, its SQL compiled once a day), summed as
+  `project_board_summary` does.
 
 Each item carries `url`, the list behind it (the case ledger with its filters, a list's members,
 the project board by status, the coverage page, the enterprise page): a chart's drill-down.
@@ -29,9 +31,12 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -39,14 +44,15 @@ from django.utils.translation import gettext as _
 
 from qifu.access.actor import Actor
 from qifu.access.scopes import may_open_cockpit
+from qifu.accounts.models import User
 from qifu.assessment.metrics import Placing
 from qifu.assessment.models import Dimension
 from qifu.assessment.periods import month_end, month_of
 from qifu.assessment.selectors import assessment_report
 from qifu.cases.models import OPEN_STATES, CaseState
-from qifu.cockpit.models import CaseCube
+from qifu.cockpit.models import CaseCube, CommonCube
 from qifu.core.errors import PermissionDenied
-from qifu.projects.progress import BoardStatus, project_board, project_board_summary
+from qifu.projects.progress import BoardStatus, YearClock, project_board
 from qifu.reference.models import Category, Department
 from qifu.servicelists.selectors import latest_month, list_overview
 from qifu.visits.selectors import coverage_by_department, coverage_sum, most_contacted
@@ -268,10 +274,15 @@ def as_json(figures: CockpitFigures) -> dict[str, Any]:
 # Drill-down addresses
 
 
+@lru_cache(maxsize=1)
+def _ledger_path() -> str:
+    return reverse("ledger:list")  # a hundred drill-down links per request: reversed once
+
+
 def ledger_url(**params: Any) -> str:
     """The case ledger with these filters (qifu.cases.forms.CaseFilterForm's names)."""
     query = urlencode({k: v for k, v in params.items() if v not in ("", None)}, doseq=True)
-    return reverse("ledger:list") + (f"?{query}" if query else "")
+    return _ledger_path() + (f"?{query}" if query else "")
 
 
 def _month_params(first: date) -> dict[str, str]:
@@ -300,11 +311,11 @@ def _names() -> tuple[dict[int, tuple[str, str]], dict[int, tuple[str, str]]]:
 
 
 def _month_cases(first: date) -> list[tuple[Any, ...]]:
-    """The month's cube rows, summed in the database to (category, department, state, industry,
-    is_common): at most a few thousand rows, read once and folded into every month chart."""
+    """The month's cube rows summed to (category, department, state): about a thousand rows at city
+    scale, read once along the covering index `casecube_month` and folded into every month chart."""
     return list(
         CaseCube.objects.filter(month=first)
-        .values_list("category", "department", "state", "industry", "is_common")
+        .values_list("category", "department", "state")
         .annotate(total=Sum("n"))
         .order_by()
     )
@@ -511,12 +522,21 @@ def _lists(actor: Actor, first: date) -> Lists:
     )
 
 
-def _common(rows: list[tuple[Any, ...]], first: date, categories: dict[int, tuple[str, str]]) -> Common:
-    marked = [r for r in rows if r[4]]
-    basis = "common" if sum(r[-1] for r in marked) >= COMMON_MIN else "all"
+def _common(first: date, categories: dict[int, tuple[str, str]]) -> Common:
+    """The month's (industry section × category) pairs among the cases marked common, or among all
+    the month's cases when fewer than COMMON_MIN are marked (one read of `CommonCube`)."""
+    rows = list(
+        CommonCube.objects.filter(month=first)
+        .values_list("industry", "category", "is_common")
+        .annotate(total=Sum("n"))
+        .order_by()
+    )
+    marked = sum(n for _industry, _category, common, n in rows if common)
+    basis = "common" if marked >= COMMON_MIN else "all"
     pairs: dict[tuple[str, int], int] = defaultdict(int)
-    for category, _department, _state, industry, _common, n in marked if basis == "common" else rows:
-        pairs[(industry, category)] += n
+    for industry, category, common, n in rows:
+        if common or basis == "all":
+            pairs[(industry, category)] += n
     params = _month_params(first) | ({"is_common": 1} if basis == "common" else {})
     items = []
     for (industry, category), n in pairs.items():
@@ -537,19 +557,72 @@ def _common(rows: list[tuple[Any, ...]], first: date, categories: dict[int, tupl
     return Common(basis=basis, items=items[:TOP_COMMON])
 
 
+@lru_cache(maxsize=8)
+def _board_query(today: date, role: str) -> tuple[str, tuple[Any, ...]]:
+    """The progress board's (status, annual plan, this year's investment) per project, compiled
+    once a day per process and role: compiling `with_progress`'s annotations costs more than
+    running them over a zone's projects. The rows themselves are read fresh on every call. The
+    cockpit's roles see every project (`scope_projects` of a zone-wide actor adds no filter)."""
+    actor = Actor(user=User(role=role), role=role, department_id=None, enterprise_id=None)
+    board = project_board(actor=actor, today=today).order_by()
+    columns = board.values_list("board_status", "annual_planned", "ytd_invested")  # type: ignore[misc]  # annotated
+    sql, params = columns.query.sql_with_params()
+    return sql, tuple(params)
+
+
+def _money(value: Any) -> Decimal:
+    return Decimal(str(value)) if value is not None else Decimal(0)
+
+
+PROJECTS_TTL = 600  # seconds: as fresh as the assessment rollup at city scale
+PROJECTS_VERSION = "qifu:cockpit:projects:version"
+
+
+def projects_changed(**_: Any) -> None:
+    """A project, milestone or monthly investment was saved or deleted: the next cockpit counts
+    the board again (signals wired in apps.py; bulk imports wait for the TTL)."""
+    try:
+        cache.incr(PROJECTS_VERSION)
+    except ValueError:
+        cache.set(PROJECTS_VERSION, 1, None)
+
+
+def _board_counts(actor: Actor, today: date) -> tuple[dict[str, int], int, Decimal, Decimal]:
+    """(counts by status, projects, annual plan, this year's investment). A city has 20,000
+    projects and the status is correlated subqueries per project (~1 s), so the sums are kept in
+    the cache for PROJECTS_TTL seconds per day, and dropped at once when a project, a milestone or
+    an investment figure is saved or deleted through the ORM."""
+    key = f"qifu:cockpit:projects:{today.isoformat()}:{actor.role}:{cache.get(PROJECTS_VERSION, 0)}"
+    hit = cache.get(key)
+    if hit is not None:
+        counts, total, planned, invested = hit
+        return dict(counts), int(total), Decimal(planned), Decimal(invested)
+    sql, params = _board_query(today, actor.role)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    counts = {s.value: 0 for s in BoardStatus}
+    planned, invested = Decimal(0), Decimal(0)
+    for status, plan, ytd in rows:
+        counts[status] += 1
+        planned += _money(plan)
+        invested += _money(ytd)
+    cache.set(key, (counts, len(rows), str(planned), str(invested)), PROJECTS_TTL)
+    return counts, len(rows), planned, invested
+
+
 def _projects(actor: Actor, today: date) -> Projects:
-    summary = project_board_summary(board=project_board(actor=actor, today=today), today=today)
+    """Counts by board status and this year's investment against the plan (the figures of
+    `projects.progress.project_board_summary`, over the same annotated board)."""
+    counts, total, planned, invested = _board_counts(actor, today)
     board = reverse("projects:board")
     labels = {BoardStatus.LATE: _("滞后"), BoardStatus.AT_RISK: _("有风险"), BoardStatus.ON_SCHEDULE: _("正常")}
     return Projects(
-        total=summary.total,
-        statuses=[
-            Item(str(s), str(labels[s]), summary.counts.get(s.value, 0), f"{board}?status={s.value}")
-            for s in BoardStatus
-        ],
-        annual_planned=float(summary.annual_planned),
-        ytd_invested=float(summary.ytd_invested),
-        elapsed=float(summary.elapsed),
+        total=total,
+        statuses=[Item(str(s), str(labels[s]), counts[s.value], f"{board}?status={s.value}") for s in BoardStatus],
+        annual_planned=float(planned),
+        ytd_invested=float(invested),
+        elapsed=float(YearClock(today).elapsed),
         url=board,
     )
 
@@ -592,7 +665,7 @@ def cockpit_figures(*, actor: Actor, month: date, today: date | None = None) -> 
         visits=_visits(actor, first, departments),
         disturbed=_disturbed(actor, first),
         lists=_lists(actor, first),
-        common=_common(rows, first, categories),
+        common=_common(first, categories),
         projects=_projects(actor, today),
     )
 

@@ -51,7 +51,7 @@ def cockpit(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 
 @require_GET
-@actor_view
+@actor_view  # type: ignore[arg-type]  # a FileResponse streams (HttpResponseBase)
 def export(request: HttpRequest, actor: Actor, section: str = "") -> HttpResponseBase:
     """Every table of the month as one workbook, or one table (`section`)."""
     _allowed(actor)

@@ -2,7 +2,9 @@
 addresses, the JSON form, who may open it and the number of queries."""
 
 import json
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pytest
 from django.http import QueryDict
@@ -15,7 +17,7 @@ from qifu.assessment.selectors import assessment_report
 from qifu.cases.forms import filters_from_query
 from qifu.cases.models import Case, CaseState
 from qifu.cases.selectors import case_filtered
-from qifu.cockpit.figures import as_json, cockpit_figures, ledger_url
+from qifu.cockpit.figures import CockpitFigures, as_json, cockpit_figures, ledger_url
 from qifu.conftest import Cast
 from qifu.core.errors import PermissionDenied
 from qifu.visits.selectors import coverage_total
@@ -25,7 +27,7 @@ from .conftest import NOVEMBER, SLA_DAY, TODAY, November, cube_ok
 pytestmark = pytest.mark.django_db
 
 
-def _figures(cast: Cast, who: str = "leader", month: date = NOVEMBER):  # type: ignore[no-untyped-def]
+def _figures(cast: Cast, who: str = "leader", month: date = NOVEMBER) -> CockpitFigures:
     return cockpit_figures(actor=Actor.of(getattr(cast, who)), month=month, today=TODAY)
 
 
@@ -165,7 +167,24 @@ def test_everyone_else_is_refused(cast: Cast, who: str) -> None:
         _figures(cast, who)
 
 
-def test_a_fixed_number_of_queries(cast: Cast, november: November, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_a_fixed_number_of_queries(
+    cast: Cast, november: November, django_assert_max_num_queries: Callable[..., Any]
+) -> None:
     _figures(cast)  # the month's coverage is built on its first read
     with django_assert_max_num_queries(22):
         _figures(cast)
+
+
+def test_project_figures_follow_a_new_project_at_once(cast: Cast, november: November) -> None:
+    from decimal import Decimal
+
+    from qifu.projects.services import ProjectData, project_create
+
+    before = _figures(cast).projects.total
+    assert before == 2
+    project_create(
+        actor=Actor.of(cast.desk),
+        enterprise=cast.c,
+        data=ProjectData(code="XM-2026-099", name="丙医药研发楼", total_investment=Decimal("8000")),
+    )
+    assert _figures(cast).projects.total == before + 1  # the cached board counts were dropped

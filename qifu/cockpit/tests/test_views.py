@@ -3,6 +3,7 @@
 import io
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 import openpyxl
 import pytest
@@ -84,9 +85,7 @@ def test_the_page_reads_a_fixed_number_of_queries(
 def test_the_workbook_has_a_sheet_per_table_with_headers(cast: Cast, november: November) -> None:
     response = _client(cast.leader).get("/cockpit/export.xlsx?month=2026-11")
     assert response.status_code == 200
-    assert "驾驶舱-2026-11.xlsx" in response["Content-Disposition"].encode("latin-1").decode("utf-8", "ignore") or (
-        "filename" in response["Content-Disposition"]
-    )
+    assert quote("驾驶舱-2026-11.xlsx") in response["Content-Disposition"]
     book = _book(response)
     assert len(book.sheetnames) == len(SECTIONS)
     categories = book["按类别"]
