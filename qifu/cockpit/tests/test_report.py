@@ -8,12 +8,14 @@ November 2026 has no holiday: a utilities case (10 working days) signed on Monda
 Monday 16 Nov; on 25 Nov the deadline job has marked it overdue.
 """
 
+from dataclasses import replace
 from datetime import date
 from io import BytesIO
 from pathlib import Path
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
@@ -35,6 +37,11 @@ pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 25)
 NOVEMBER = date(2026, 11, 1)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    cache.clear()  # the cockpit keeps some figures for the day: none from another test's zone
 
 
 @pytest.fixture
@@ -162,7 +169,9 @@ def test_a_month_without_data_still_gives_a_complete_report(cast):
     assert "本月尚无有效评价，三率暂不计算。" in text
     assert "本月有效评价样本不足，暂不排名。" in text
     assert "四张清单尚未评定。" in text
-    assert "各项指标运行平稳" in text or "项目进度滞后" in text  # the cast's project A is late
+    # the only suggestion: the cast's project A, whose start was planned for 1 March, is late
+    advice = text.split(str(SECTIONS[-1]))[-1].strip().splitlines()
+    assert advice == ["1. 1个项目进度滞后，要逐个召开协调会，明确节点和责任部门。"]
     overview = {row[0]: row[1:] for row in _find(doc, "指标")}
     assert overview["解决率"] == ["—", "—", "—"]  # no denominator: never 0%
 
@@ -208,3 +217,14 @@ def test_the_command_writes_the_same_report(months, tmp_path: Path):
         call_command("report", "monthly", "--month", "2026-11", "--out", str(out), "--as", months.liaison_a.username)
     with pytest.raises(CommandError):
         call_command("report", "monthly", "--month", "2026-13", "--out", str(out), "--as", months.leader.username)
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_nothing_to_act_on_gives_one_keep_going_suggestion(cast):
+    # given the empty March, with the late project set aside
+    report = monthly_report(actor=cast.actor(cast.leader), month=date(2026, 3, 1))
+    f = report.figures
+    calm = replace(f, projects=replace(f.projects, statuses=[replace(s, value=0) for s in f.projects.statuses]))
+    # when / then
+    keep_going = "各项指标运行平稳，下月继续保持挂钩服务和诉求办理的工作节奏。"
+    assert suggestions(replace(report, figures=calm)) == [keep_going]
