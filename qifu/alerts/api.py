@@ -77,7 +77,8 @@ def get_alert(request: HttpRequest, alert_id: int) -> dict[str, object]:
     response={200: AlertOut, **errors(404, 409)},
     summary="Close an alert: done (with a note) or dismiss (with a reason)",
     description="409 `alert_illegal_transition` when the alert is no longer open (nothing changes); "
-    "403 `alert_action_forbidden` for leaders; 422 `alert_note_required` to dismiss without a reason.",
+    "403 `alert_action_forbidden` for leaders; 422 `alert_note_required` to dismiss without a reason, "
+    "`alert_bad_action` for a note over 200 characters.",
 )
 def act(request: HttpRequest, alert_id: int, payload: AlertActionIn) -> dict[str, object]:
     actor = actor_of(request)

@@ -335,3 +335,18 @@ def test_batch_insert_that_meets_the_constraint_keeps_the_rest(cast, orphan):
 def test_due_on_skips_the_weekend(db):
     # Friday 2026-10-16 + 5 working days = Friday 2026-10-23
     assert alert_due_on(date(2026, 10, 16)) == date(2026, 10, 23)
+
+
+def test_scan_audits_what_it_raised_unless_told_not_to(cast):
+    # when the seed's scan (audit=False) raises the milestone alert
+    alerts_scan(today=TODAY, audit=False)
+
+    # then
+    assert Alert.objects.count() == 1
+    assert not AuditEntry.objects.filter(action="alerts_scan").exists()
+
+
+def test_scan_audit_record_counts_what_was_raised(cast):
+    alerts_scan(today=TODAY)
+    entry = AuditEntry.objects.get(action="alerts_scan")
+    assert entry.changes["created"]["milestone"] == 1
