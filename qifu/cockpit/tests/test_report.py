@@ -2,7 +2,7 @@
 
 It opens with python-docx, carries the title line and the seven section headings, every number in
 it is the figures object's, a month without data still gives a complete report, and only leaders
-and the service desk may download it (others: 404).
+and the service desk may download it (others: 403, as on the cockpit).
 
 November 2026 has no holiday: a utilities case (10 working days) signed on Monday 2 Nov is due on
 Monday 16 Nov; on 25 Nov the deadline job has marked it overdue.
@@ -192,7 +192,9 @@ def test_leader_and_desk_download_the_report_case(months, client, who):
 @pytest.mark.parametrize("who", ["jfj_head", "jfj_handler", "liaison_a", "deputy", "ent_a", "sysadmin", "auditor"])
 def test_nobody_else_may_download_it_case(cast, client, who):
     client.force_login(getattr(cast, who))
-    assert client.get("/cockpit/report/2026-11.docx").status_code == 404
+    # refused as on the cockpit itself (403), before the month is even read
+    assert client.get("/cockpit/report/2026-11.docx").status_code == 403
+    assert client.get("/cockpit/report/2026-13.docx").status_code == 403
     with pytest.raises(PermissionDenied):
         monthly_report(actor=cast.actor(getattr(cast, who)), month=NOVEMBER)
 

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from qifu.access.actor import Actor
 from qifu.accounts.models import User
-from qifu.assessment.periods import period_parse
+from qifu.cockpit.months import month_parse
 from qifu.cockpit.report import monthly_report, report_docx
 from qifu.core.errors import PermissionDenied, RuleViolation
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"no active user {options['username']!r} (use --as USERNAME)", returncode=2)
         try:
-            first = period_parse(period=options["month"]).since
+            first = month_parse(options["month"])
             report = monthly_report(actor=Actor.of(user), month=first)
         except RuleViolation as exc:
             raise CommandError(f"--month: {exc.message}", returncode=2) from exc
