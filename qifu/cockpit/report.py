@@ -180,7 +180,10 @@ def suggestions(report: MonthlyReport) -> list[str]:
     if f.assessment.black:
         names = "、".join(p.name for p in f.assessment.black)
         out.append(_("黑榜部门%(names)s要查找问题、制定整改措施，提升诉求解决率和满意率。") % {"names": names})
-    low = [d for d in f.visits.departments if d.rate is not None and d.rate < LOW_COVERAGE][:TOP_SUGGESTED]
+    low = sorted(
+        (d for d in f.visits.departments if d.rate is not None and d.rate < LOW_COVERAGE),
+        key=lambda d: (d.rate or 0, -d.linked, d.key),
+    )[:TOP_SUGGESTED]  # the lowest coverage first
     if low:
         names = "、".join(_("%(name)s（%(rate)s）") % {"name": d.name, "rate": pct(d.rate)} for d in low)
         out.append(_("走访覆盖率偏低的%(names)s要加快走访挂钩企业。") % {"names": names})
@@ -197,9 +200,13 @@ def suggestions(report: MonthlyReport) -> list[str]:
             _("本月新增%(n)d家显著下滑企业，挂钩干部要上门了解原因，赶在企业受阻之前提供帮扶。")
             % {"n": declining.entered}
         )
-    late = next((s for s in f.projects.statuses if s.key == BoardStatus.LATE), None)
-    if late and late.value:
-        out.append(_("%(n)d个项目进度滞后，要逐个召开协调会，明确节点和责任部门。") % {"n": late.value})
+    status = {s.key: s.value for s in f.projects.statuses}
+    if status.get(BoardStatus.LATE):
+        n = status[BoardStatus.LATE]
+        out.append(_("%(n)d个项目进度滞后，要逐个召开协调会，明确节点和责任部门。") % {"n": n})
+    if status.get(BoardStatus.AT_RISK):
+        n = status[BoardStatus.AT_RISK]
+        out.append(_("%(n)d个项目存在进度风险，要提前协调要素保障，防止节点逾期。") % {"n": n})
     if not out:
         out.append(_("各项指标运行平稳，下月继续保持挂钩服务和诉求办理的工作节奏。"))
     return out

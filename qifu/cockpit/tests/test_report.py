@@ -25,7 +25,7 @@ from docx.document import Document as DocxDocument
 from docx.table import Table
 
 from qifu.cases.sla import sla_run
-from qifu.cockpit.figures import CockpitFigures, cockpit_figures
+from qifu.cockpit.figures import CockpitFigures, CoverageItem, cockpit_figures
 from qifu.cockpit.report import SECTIONS, monthly_report, pct, report_docx, score, suggestions
 from qifu.conftest import Cast
 from qifu.core.errors import PermissionDenied
@@ -230,3 +230,24 @@ def test_nothing_to_act_on_gives_one_keep_going_suggestion(cast):
     # when / then
     keep_going = "各项指标运行平稳，下月继续保持挂钩服务和诉求办理的工作节奏。"
     assert suggestions(replace(report, figures=calm)) == [keep_going]
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_suggestions_name_the_lowest_coverage_first_and_projects_at_risk(cast):
+    # given March's figures with four departments' coverage and two projects at risk
+    report = monthly_report(actor=cast.actor(cast.leader), month=date(2026, 3, 1))
+    f = report.figures
+    coverage = [
+        CoverageItem(key=k, name=n, linked=10, visited=v, rate=v / 10, url="/visits/coverage/")
+        for k, n, v in (("A", "甲局", 8), ("B", "乙局", 4), ("C", "丙局", 0), ("D", "丁局", 2), ("E", "戊局", 3))
+    ]
+    statuses = [replace(s, value={"late": 0, "at_risk": 2}.get(s.key, 5)) for s in f.projects.statuses]
+    visits, projects = replace(f.visits, departments=coverage), replace(f.projects, statuses=statuses)
+    figures = replace(f, visits=visits, projects=projects)
+    # when
+    advice = suggestions(replace(report, figures=figures))
+    # then the three lowest under 50%, lowest first, and the projects at risk
+    assert advice == [
+        "走访覆盖率偏低的丙局（0.0%）、丁局（20.0%）、戊局（30.0%）要加快走访挂钩企业。",
+        "2个项目存在进度风险，要提前协调要素保障，防止节点逾期。",
+    ]
