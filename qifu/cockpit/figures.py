@@ -16,7 +16,7 @@ cases (the city has 1,000,000):
 - the three rates, the composite and the 红黑榜: `assessment.selectors.assessment_report` (its
   monthly rollup at city scale, live counts for a zone);
 - visit coverage: `visits.selectors.coverage_total` / `coverage_by_department` (their monthly
-  rollup); the most-disturbed enterprises: `visits.selectors.most_contacted` (ContactMonth);
+  rollup); the most-disturbed enterprises: the ContactMonth rollup in `most_contacted`'s order;
 - the four service lists and this month's entries and exits: `servicelists.selectors.list_overview`
   over the snapshot of the month (or the latest one before it);
 - project progress: the progress board's status and investment per project
@@ -43,7 +43,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qifu.access.actor import Actor
-from qifu.access.scopes import may_open_cockpit
+from qifu.access.scopes import may_open_cockpit, scope_enterprises
 from qifu.accounts.models import User
 from qifu.assessment.metrics import Placing
 from qifu.assessment.models import Dimension
@@ -55,7 +55,9 @@ from qifu.core.errors import PermissionDenied
 from qifu.projects.progress import BoardStatus, YearClock, project_board
 from qifu.reference.models import Category, Department
 from qifu.servicelists.selectors import latest_month, list_overview
-from qifu.visits.selectors import coverage_by_department, coverage_sum, most_contacted
+from qifu.visits.contacts import default_budget
+from qifu.visits.models import ContactMonth, ServicePreference
+from qifu.visits.selectors import coverage_by_department, coverage_sum
 
 TREND_MONTHS = 12
 TOP_DEPARTMENTS = 10
@@ -488,36 +490,80 @@ def _visits(actor: Actor, first: date, names: dict[int, tuple[str, str]]) -> Vis
     )
 
 
+USCC_SLOT = "0" * 18
+
+
+@lru_cache(maxsize=1)
+def _enterprise_path() -> str:
+    """The enterprise page's path with a placeholder USCC (reverse() costs ~0.3 ms a call)."""
+    return reverse("enterprises:detail", args=[USCC_SLOT])
+
+
 def _disturbed(actor: Actor, first: date) -> list[Disturbed]:
+    """The month's most-contacted enterprises, read as `visits.selectors.most_contacted` orders
+    them (contacts counted against the budget, then all contacts, then the enterprise), from the
+    same ContactMonth rollup — only the names, not whole enterprise rows (2 queries)."""
+    visible = scope_enterprises(actor).values("pk")
+    rows = list(
+        ContactMonth.objects.filter(month=first, counted__gt=0, enterprise_id__in=visible)
+        .order_by("-counted", "-total", "enterprise_id")
+        .values_list("enterprise_id", "enterprise__uscc", "enterprise__name", "counted", "total")[:TOP_DISTURBED]
+    )
+    own = dict(
+        ServicePreference.objects.filter(
+            enterprise_id__in=[r[0] for r in rows], monthly_budget__isnull=False
+        ).values_list("enterprise_id", "monthly_budget")
+    )
     return [
         Disturbed(
-            uscc=r.enterprise.uscc,
-            name=r.enterprise.name,
-            counted=r.counted,
-            total=r.total,
-            budget=r.budget,
-            url=reverse("enterprises:detail", args=[r.enterprise.uscc]),
+            uscc=uscc,
+            name=name,
+            counted=counted,
+            total=total,
+            budget=int(own[pk] or 0) if pk in own else default_budget(),
+            url=_enterprise_path().replace(USCC_SLOT, uscc),
         )
-        for r in most_contacted(actor=actor, month=first, limit=TOP_DISTURBED)
+        for pk, uscc, name, counted, total in rows
     ]
 
 
+LISTS_TTL = 600  # seconds; the snapshot changes with the monthly evaluation and manual overrides
+LISTS_VERSION = "qifu:cockpit:lists:version"
+
+
+def lists_changed(**_: Any) -> None:
+    """A membership or an override was saved or deleted through the ORM (signals in apps.py)."""
+    try:
+        cache.incr(LISTS_VERSION)
+    except ValueError:
+        cache.set(LISTS_VERSION, 1, None)
+
+
 def _lists(actor: Actor, first: date) -> Lists:
+    """The four lists in the month's snapshot (or the latest before it) with the month's entries
+    and exits: `servicelists.selectors.list_overview`. A city snapshot holds tens of thousands of
+    memberships and the entries and exits are anti-joins over them, so the counts are cached for
+    LISTS_TTL seconds per snapshot month (dropped when a membership or override is saved)."""
     snapshot = latest_month(month_end(first))
-    cards = list_overview(actor=actor, month=snapshot)
+    key = f"qifu:cockpit:lists:{snapshot}:{actor.role}:{cache.get(LISTS_VERSION, 0)}"
+    counts: list[tuple[str, str, int, int, int]] | None = cache.get(key)
+    if counts is None:
+        cards = list_overview(actor=actor, month=snapshot)
+        counts = [(c.service_list.code, c.service_list.name, c.members, c.entered, c.left) for c in cards]
+        cache.set(key, counts, LISTS_TTL)
     query = "?" + urlencode({"month": f"{snapshot:%Y-%m}"}) if snapshot else ""
     return Lists(
         month=f"{snapshot:%Y-%m}" if snapshot else "",
         lists=[
             ListFigure(
-                key=c.service_list.code,
-                name=c.service_list.name,
-                members=c.members,
-                entered=c.entered,
-                left=c.left,
-                url=reverse("servicelists:list", args=[c.service_list.code]) + query,
+                key=code,
+                name=name,
+                members=members,
+                entered=entered,
+                left=left,
+                url=reverse("servicelists:list", args=[code]) + query,
             )
-            for c in cards
+            for code, name, members, entered, left in counts
         ],
     )
 
