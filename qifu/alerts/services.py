@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
 from qifu.access.actor import Actor
@@ -227,16 +228,28 @@ def _figure(field_name: str, value: str) -> str:
     return _percent(number) if field_name.endswith("yoy") else f"{number:.2f}"
 
 
+_translated: dict[tuple[str, str], str] = {}
+
+
+def _t(text: str) -> str:
+    """gettext, remembered per language: a city-wide scan words tens of thousands of messages."""
+    key = (get_language() or "", text)
+    found = _translated.get(key)
+    if found is None:
+        found = _translated[key] = _(text)
+    return found
+
+
 def _message(c: Candidate, enterprise: str, projects: dict[int, str]) -> str:
     if c.kind == AlertKind.DECLINING:
-        return _("%(name)s 于 %(month)s 进入显著下滑清单，请及时走访了解困难。") % {
+        return _t(gettext_noop("%(name)s 于 %(month)s 进入显著下滑清单，请及时走访了解困难。")) % {
             "name": enterprise,
             "month": c.facts["month"],
         }
     if c.kind == AlertKind.INDICATOR:
         label = indicator_label(c.subject)
-        word = _("低于或等于") if c.facts["comparison"] == Comparison.LTE else _("低于")
-        return _("%(name)s %(month)s %(label)s为 %(value)s，%(word)s预警阈值 %(threshold)s。") % {
+        word = _t(gettext_noop("低于或等于")) if c.facts["comparison"] == Comparison.LTE else _t(gettext_noop("低于"))
+        return _t(gettext_noop("%(name)s %(month)s %(label)s为 %(value)s，%(word)s预警阈值 %(threshold)s。")) % {
             "name": enterprise,
             "month": c.facts["month"],
             "label": label,
@@ -246,7 +259,9 @@ def _message(c: Candidate, enterprise: str, projects: dict[int, str]) -> str:
         }
     from qifu.projects.models import MilestoneKind
 
-    return _("项目“%(project)s”的“%(milestone)s”节点计划于 %(planned)s 完成，至今未填报实际完成日期。") % {
+    return _t(
+        gettext_noop("项目“%(project)s”的“%(milestone)s”节点计划于 %(planned)s 完成，至今未填报实际完成日期。")
+    ) % {
         "project": projects.get(c.project_id or 0, ""),
         "milestone": MilestoneKind(c.facts["milestone"]).label,
         "planned": c.facts["planned_on"],
