@@ -568,6 +568,11 @@ def _lists(actor: Actor, first: date) -> Lists:
     )
 
 
+def _common_order(row: tuple[int, str, int]) -> tuple[int, str, int]:
+    n, industry, category = row
+    return (-n, industry, category)
+
+
 def _common(first: date, categories: dict[int, tuple[str, str]]) -> Common:
     """The month's (industry section × category) pairs among the cases marked common, or among all
     the month's cases when fewer than COMMON_MIN are marked (one read of `CommonCube`)."""
@@ -584,10 +589,9 @@ def _common(first: date, categories: dict[int, tuple[str, str]]) -> Common:
         if common or basis == "all":
             pairs[(industry, category)] += n
     params = _month_params(first) | ({"is_common": 1} if basis == "common" else {})
+    top = sorted(((n, industry, category) for (industry, category), n in pairs.items() if n), key=_common_order)
     items = []
-    for (industry, category), n in pairs.items():
-        if not n:
-            continue
+    for n, industry, category in top[:TOP_COMMON]:  # the drill-down addresses of the shown ones only
         code, name = categories.get(category, ("", _("未分类"))) if category else ("", _("未分类"))
         items.append(
             CommonItem(
@@ -599,8 +603,7 @@ def _common(first: date, categories: dict[int, tuple[str, str]]) -> Common:
                 url=ledger_url(category=code, **params),
             )
         )
-    items.sort(key=lambda i: (-i.value, i.industry, i.category))
-    return Common(basis=basis, items=items[:TOP_COMMON])
+    return Common(basis=basis, items=items)
 
 
 @lru_cache(maxsize=8)
