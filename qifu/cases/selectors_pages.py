@@ -36,8 +36,10 @@ from qifu.reference.selectors import department_list
 from qifu.workcal.calendar import zone_calendar
 
 HOME_LIMIT = 8
-# What an enterprise follows on its home page: open requests and those waiting for its rating.
-FOLLOWED_STATES = (*sorted(OPEN_STATES), CaseState.RESOLVED)
+TO_RATE_LIMIT = 3
+# What an enterprise follows on its home page: its open requests; those waiting for its rating
+# are listed apart (已办结，请您评价).
+FOLLOWED_STATES = tuple(sorted(OPEN_STATES))
 
 
 def may_file(actor: Actor) -> bool:
@@ -119,12 +121,20 @@ def my_cases(*, actor: Actor) -> QuerySet[Case]:
     return case_list(actor=actor, filters=CaseFilters())
 
 
-def followed_cases(*, actor: Actor, limit: int = HOME_LIMIT) -> tuple[list[CaseRow], int]:
-    """The enterprise home: open requests and those awaiting its rating, with who and by when."""
-    qs = case_list(actor=actor, filters=CaseFilters(state=FOLLOWED_STATES))
+def _first_rows(qs: QuerySet[Case], limit: int) -> tuple[list[CaseRow], int]:
     rows = list(qs[: limit + 1])  # one query; the COUNT only when there are more than fit
     total = len(rows) if len(rows) <= limit else qs.count()
     return case_rows(rows[:limit]), total
+
+
+def followed_cases(*, actor: Actor, limit: int = HOME_LIMIT) -> tuple[list[CaseRow], int]:
+    """The enterprise home: its open requests, newest first, with who handles them and by when."""
+    return _first_rows(case_list(actor=actor, filters=CaseFilters(state=FOLLOWED_STATES)), limit)
+
+
+def to_rate_cases(*, actor: Actor, limit: int = TO_RATE_LIMIT) -> tuple[list[CaseRow], int]:
+    """The enterprise home: its resolved requests waiting for its rating (§2.2 评价), newest first."""
+    return _first_rows(case_list(actor=actor, filters=CaseFilters(state=(CaseState.RESOLVED,))), limit)
 
 
 def dispatch_departments() -> list[Department]:

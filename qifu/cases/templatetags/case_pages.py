@@ -11,7 +11,7 @@ from qifu.accounts.models import User
 from qifu.cases import wording
 from qifu.cases.models import CaseEvent
 from qifu.cases.selectors import ClockView
-from qifu.cases.selectors_pages import CaseRow, followed_cases
+from qifu.cases.selectors_pages import CaseRow, followed_cases, to_rate_cases
 
 register = template.Library()
 
@@ -43,12 +43,22 @@ def action_label(action: str) -> str:
 
 @register.simple_tag(takes_context=True)
 def followed_requests(context: dict[str, Any]) -> tuple[list[CaseRow], int]:
-    """`{% followed_requests as followed %}`: the signed-in enterprise's open requests (and those
-    awaiting its rating), newest first, with who handles them and by when; and how many in all."""
+    """`{% followed_requests as followed %}`: the signed-in enterprise's open requests, newest
+    first, with who handles them and by when; and how many in all."""
     user = context.get("user")
     if not isinstance(user, User) or user.role != "enterprise":
         return [], 0
     return followed_cases(actor=Actor.of(user))
+
+
+@register.simple_tag(takes_context=True)
+def requests_to_rate(context: dict[str, Any]) -> tuple[list[CaseRow], int]:
+    """`{% requests_to_rate as to_rate %}`: the signed-in enterprise's resolved requests waiting
+    for its rating, newest first; and how many in all."""
+    user = context.get("user")
+    if not isinstance(user, User) or user.role != "enterprise":
+        return [], 0
+    return to_rate_cases(actor=Actor.of(user))
 
 
 @register.filter

@@ -67,12 +67,15 @@ def test_my_requests_in_plain_words_with_whom_and_by_when(cast, client, requests
     # when
     html = _html(client.get(reverse("dashboard:home")))
     # then the open request says who handles it and by when, the resolved one asks for a rating
-    mine = html[html.index('id="my-requests"') :]
+    mine = html[html.index('id="my-requests"') : html.index('id="to-rate"')]
     assert "正在办理 · 经济发展局 · 预计12月8日前答复" in mine
-    assert "已办结，请您评价" in mine
     assert f'href="/cases/{requests_of_a["working"]}/"' in mine
-    assert f'href="/cases/{requests_of_a["to_rate"]}/"' in mine
-    assert f'href="/cases/{requests_of_a["closed"]}/"' not in mine  # rated: no longer followed here
+    # the resolved one waits for its rating, listed apart with a button to rate it
+    to_rate = html[html.index('id="to-rate"') : html.index("</section>", html.index('id="to-rate"'))]
+    assert "已办结，请您评价" in to_rate and "1 件待评价" in to_rate and "去评价" in to_rate
+    assert f'href="/cases/{requests_of_a["to_rate"]}/"' in to_rate
+    assert f'href="/cases/{requests_of_a["to_rate"]}/"' not in mine
+    assert f'href="/cases/{requests_of_a["closed"]}/"' not in html  # rated: no longer followed here
     # never an internal state code
     assert "in_progress" not in mine and "resolved<" not in mine
 
@@ -134,10 +137,11 @@ def test_enterprise_home_and_card_query_counts_are_bounded(cast, client, request
     client.get(reverse("policies:home_card"))
     # then
     # session, user, the profile (enterprise, liaisons, projects, milestones, task forces), the
-    # unread count, the open requests and their total: 12, however many requests and policies
-    with django_assert_max_num_queries(12):
+    # unread count, the open requests and their total, those to rate: 13, however many requests
+    with django_assert_max_num_queries(13):
         html = _html(client.get(reverse("dashboard:home")))
-    assert len(re.findall(r'href="/cases/\d+/"', html)) == 8  # the short list; "all" links to 我的诉求
+    open_list = html[html.index('id="my-requests"') : html.index('id="to-rate"')]
+    assert len(re.findall(r'href="/cases/\d+/"', open_list)) == 8  # the short list; "all" links to 我的诉求
     with django_assert_max_num_queries(9):
         card = _html(client.get(reverse("policies:home_card")))
     assert card.count("符合的理由：") == 5
