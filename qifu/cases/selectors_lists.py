@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from qifu.access.actor import Actor
 from qifu.access.scopes import scope_cases, scope_enterprises
 from qifu.cases.models import OPEN_STATES, Case, CasePart, CaseState, PartState
+from qifu.cases.rows import CaseRow
 from qifu.cases.selectors import (
     LEDGER_RELATED_DEFERRED,
     CaseFilters,
@@ -130,9 +131,9 @@ class RowClock:
         return -self.remaining if self.remaining is not None and self.remaining < 0 else 0
 
 
-def row_clock(case: Case) -> RowClock:
+def row_clock(case: Case | CaseRow, today: date | None = None) -> RowClock:
     """The step at hand's clock for an open case; the resolve deadline of a settled one."""
-    clock: ClockView = clock_of(case, today=local_today(), cal=zone_calendar())
+    clock: ClockView = clock_of(case, today=today or local_today(), cal=zone_calendar())
     if clock.due is not None:
         return RowClock(clock.due, clock.remaining, clock.level)
     if case.state == S.ACCEPTED and case.overdue:

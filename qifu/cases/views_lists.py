@@ -21,6 +21,7 @@ from qifu.access.web import desk_view, role_view, staff_view
 from qifu.cases.exporting import case_export, export_filename
 from qifu.cases.forms import filters_from_query, inbox_tab
 from qifu.cases.models import RoutingMode
+from qifu.cases.rows import case_rows
 from qifu.cases.selectors import approvals, department_counts, routing_department, routing_rows
 from qifu.cases.selectors_lists import inbox_list, intake_list, ledger_list, ledger_subject, supervision_list
 from qifu.cases.services import case_act, routing_set
@@ -42,7 +43,7 @@ leader_view = role_view(lambda a: a.role == "leader")
 def ledger(request: HttpRequest, actor: Actor) -> HttpResponse:
     """诉求台账: the actor's scope, narrowed by the filters in the URL."""
     filters = filters_from_query(request.GET)
-    page = paginate_capped(request, ledger_list(actor=actor, filters=filters))
+    page = paginate_capped(request, ledger_list(actor=actor, filters=filters), rows=case_rows)
     # Lazy (called by the template, never for the HTMX table fragment).
     subject = partial(ledger_subject, actor=actor, filters=filters)
     context = {"page": page, "filters": filters, "departments": department_list, "subject": subject}
@@ -76,7 +77,7 @@ def accept(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
 def inbox(request: HttpRequest, actor: Actor) -> HttpResponse:
     """部门待办: 待签收 / 办理中 / 即将到期 / 已超期 / 协办 (`?mine=1`: my own cases)."""
     tab, mine = inbox_tab(request.GET), request.GET.get("mine") == "1"
-    page = paginate_capped(request, inbox_list(actor=actor, tab=tab, mine=mine))
+    page = paginate_capped(request, inbox_list(actor=actor, tab=tab, mine=mine), rows=case_rows)
     counts = partial(department_counts, actor=actor)  # lazy: not for the HTMX table fragment
     context = {"page": page, "tab": tab, "mine": mine, "counts": counts}
     return render_page(request, "cases/lists/inbox.html", context, partial="table")
@@ -126,7 +127,7 @@ def routing_update(request: HttpRequest, actor: Actor, code: str) -> HttpRespons
 @leader_view
 def supervision(request: HttpRequest, actor: Actor) -> HttpResponse:
     """督办: supervised or late open cases, the longest overdue first."""
-    page = paginate_capped(request, supervision_list(actor=actor))
+    page = paginate_capped(request, supervision_list(actor=actor), rows=case_rows)
     return render_page(request, "cases/lists/supervision.html", {"page": page}, partial="table")
 
 

@@ -3,7 +3,7 @@
 Pure Django: no other qifu app is imported here (core is the bottom layer).
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import Any, TypeVar
 
@@ -32,10 +32,13 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
     rows; beyond the cap the list says "10000+" (`capped`) and offers the first cap rows' pages.
     """
 
-    def __init__(self, object_list: "QuerySet[Any]", per_page: int, *, cap: int) -> None:
+    def __init__(
+        self, object_list: "QuerySet[Any]", per_page: int, *, cap: int, rows: "RowLoader | None" = None
+    ) -> None:
         super().__init__(object_list, per_page)
         self.queryset = object_list
         self.cap = cap
+        self.rows = rows or _instances
 
     @cached_property
     def _seen(self) -> int:
@@ -57,19 +60,33 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         ids = list(self.queryset.select_related(None).values_list("pk", flat=True)[bottom : bottom + self.per_page])
-        rows = {row.pk: row for row in self.queryset.order_by().filter(pk__in=ids)}
+        rows = self.rows(self.queryset.order_by().filter(pk__in=ids))
         return Page([rows[pk] for pk in ids if pk in rows], number, self)
+
+
+# Reads a page's rows (the queryset narrowed to the page's keys) as {key: row}: model instances by
+# default; a list that shows a few columns of many rows may read plain rows instead (cases/rows.py).
+RowLoader = Callable[["QuerySet[Any]"], Mapping[Any, Any]]
+
+
+def _instances(qs: "QuerySet[Any]") -> dict[Any, Any]:
+    return {row.pk: row for row in qs}
 
 
 COUNT_CAP = 10_000
 
 
 def paginate_capped(
-    request: HttpRequest, qs: "QuerySet[M]", per_page: int = PER_PAGE, cap: int | None = None
-) -> "Page[M]":
+    request: HttpRequest,
+    qs: "QuerySet[M]",
+    per_page: int = PER_PAGE,
+    cap: int | None = None,
+    rows: RowLoader | None = None,
+) -> "Page[Any]":
     """`paginate` with a count capped at `cap` (default COUNT_CAP; see CappedPaginator);
-    `page.paginator.capped` says whether more rows matched."""
-    return CappedPaginator(qs, per_page, cap=cap or COUNT_CAP).get_page(request.GET.get("page"))
+    `page.paginator.capped` says whether more rows matched. `rows` reads the page's rows (default:
+    model instances)."""
+    return CappedPaginator(qs, per_page, cap=cap or COUNT_CAP, rows=rows).get_page(request.GET.get("page"))
 
 
 def wants_partial(request: HttpRequest) -> bool:

@@ -1,17 +1,21 @@
 """Template helpers of the case lists: the deadline cell of a row, and the enterprise 360 page's
 latest cases (a tag, so the registry app's view needs no import of the cases app)."""
 
+from collections.abc import Iterable
+from datetime import date, datetime
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext, ngettext
 
 from qifu.access.actor import Actor
 from qifu.accounts.models import User
 from qifu.cases.deadlines import cn_date
 from qifu.cases.models import Case, CaseState
+from qifu.cases.rows import CaseRow
 from qifu.cases.selectors_lists import RowClock, enterprise_cases, row_clock
 from qifu.cases.services import local_today
 
@@ -39,11 +43,50 @@ def case_states() -> list[tuple[str, str]]:
     return [(str(value), str(label)) for value, label in CaseState.choices]
 
 
+_badges: dict[tuple[str, str], str] = {}
+
+
 @register.simple_tag
-def case_state(case: Case) -> str:
-    """`{% case_state c %}`: the state badge in the UX.md colours. Built in Python, not included per
-    row: a list renders twenty of these and the template include is most of a page's time."""
-    return format_html('<span class="qf-state qf-state-{}">{}</span>', case.state, case.get_state_display())
+def case_state(case: Case | CaseRow) -> str:
+    """`{% case_state c %}`: the state badge in the UX.md colours, built once per (language, state)."""
+    key = (get_language() or "", case.state)
+    badge = _badges.get(key)
+    if badge is None:
+        badge = _badges[key] = format_html(
+            '<span class="qf-state qf-state-{}">{}</span>', case.state, case.get_state_display()
+        )
+    return badge
+
+
+def _short_date(value: datetime, today: date) -> str:
+    """The 提出时间 cell: 12月5日 this year, 2025年12月5日 before (the words of `qifu_ui.cn_date`)."""
+    day = timezone.localtime(value).date()
+    if day.year == today.year:
+        return gettext("%(m)d月%(d)d日") % {"m": day.month, "d": day.day}
+    return gettext("%(y)d年%(m)d月%(d)d日") % {"y": day.year, "m": day.month, "d": day.day}
+
+
+@register.simple_tag
+def case_rows(cases: Iterable[Case | CaseRow], show_enterprise: bool = False) -> SafeString:
+    """`{% case_rows cases show_enterprise %}`: the `<tr>`s of a case list (partials/_rows.html), one
+    string per row (cases/rows.py says why); `cases` are `CaseRow`s or `Case`s."""
+    out: list[str] = []
+    today = local_today()
+    for item in cases:
+        c = item if isinstance(item, CaseRow) else CaseRow.of(item)
+        name = escape(c.enterprise_name)
+        out.append(
+            ('<tr class="qf-row-green">' if c.green_channel else "<tr>")
+            + f'<td><a href="/cases/{c.pk}/" class="stretched-link fw-medium">{escape(c.title)}</a>'
+            + f'<div class="small text-body-secondary qf-mono">{escape(c.number)}'
+            + (f'<span class="d-md-none"> · {name}</span></div></td>' if show_enterprise else "</div></td>")
+            + (f'<td class="d-none d-md-table-cell">{name}</td>' if show_enterprise else "")
+            + f'<td class="d-none d-lg-table-cell">{escape(c.category_name or "—")}</td>'
+            + f'<td class="d-none d-md-table-cell">{escape(c.department_name or "—")}</td>'
+            + f"<td>{case_state(c)}</td><td>{_due_cell(c, today)}</td>"
+            + f'<td class="d-none d-lg-table-cell qf-nowrap">{_short_date(c.submitted_at, today)}</td></tr>'
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every value is escaped above or by format_html
 
 
 def _due_class(level: str, *, quiet: str = "") -> str:
@@ -51,14 +94,18 @@ def _due_class(level: str, *, quiet: str = "") -> str:
 
 
 @register.simple_tag
-def case_due(case: Case) -> str:
+def case_due(case: Case | CaseRow) -> str:
     """`{% case_due c %}`: the deadline cell (UX.md §5): the date, working days left or late in amber
     or red, and the 督办 and 绿色通道 badges."""
-    clock = row_clock(case)
+    return _due_cell(case, local_today())
+
+
+def _due_cell(case: Case | CaseRow, today: date) -> str:
+    clock = row_clock(case, today)
     parts: list[str] = []
     if clock.due:
         parts.append(
-            format_html('<span class="qf-due{}">{}</span>', _due_class(clock.level), cn_date(clock.due, local_today()))
+            format_html('<span class="qf-due{}">{}</span>', _due_class(clock.level), cn_date(clock.due, today))
         )
         if clock.remaining is not None:
             if clock.late:
