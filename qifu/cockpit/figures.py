@@ -43,7 +43,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qifu.access.actor import Actor
-from qifu.access.scopes import may_open_cockpit, scope_enterprises
+from qifu.access.scopes import enterprise_filter, may_open_cockpit
 from qifu.accounts.models import User
 from qifu.assessment.metrics import Placing
 from qifu.assessment.models import Dimension
@@ -502,10 +502,11 @@ def _enterprise_path() -> str:
 def _disturbed(actor: Actor, first: date) -> list[Disturbed]:
     """The month's most-contacted enterprises, read as `visits.selectors.most_contacted` orders
     them (contacts counted against the budget, then all contacts, then the enterprise), from the
-    same ContactMonth rollup — only the names, not whole enterprise rows (2 queries)."""
-    visible = scope_enterprises(actor).values("pk")
+    same ContactMonth rollup — only the names, not whole enterprise rows (2 queries). Scoped by
+    `enterprise_filter`, which adds nothing for the cockpit's zone-wide readers (an IN over a
+    city's 100,000 enterprise ids would cost more than the read itself)."""
     rows = list(
-        ContactMonth.objects.filter(month=first, counted__gt=0, enterprise_id__in=visible)
+        ContactMonth.objects.filter(enterprise_filter(actor, "enterprise"), month=first, counted__gt=0)
         .order_by("-counted", "-total", "enterprise_id")
         .values_list("enterprise_id", "enterprise__uscc", "enterprise__name", "counted", "total")[:TOP_DISTURBED]
     )
