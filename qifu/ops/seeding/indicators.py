@@ -10,7 +10,10 @@ push in December), with noise:
   the rest move between −5% and +15% — so the four service lists have members to find;
 - an enterprise founded inside the window reports from its founding month (new growth points
   with no year-before base: their ratios are unknown);
-- ~3% skipped a month or two, ~2% stopped reporting one to three months ago.
+- ~3% skipped a month or two, ~2% stopped reporting one to three months ago;
+- ~1.5% all but stopped producing in the window's last three months (a lost customer, a fire):
+  their year-to-date revenue falls past −20% in the second-to-last month, so they enter 显著下滑
+  (two consecutive months) in the latest snapshot and the early warning has something to raise.
 
 The derived figures are computed from the same rows in memory with the product's own function
 (indicators.derived), chunk by chunk, and written with the writer's batched INSERT: no re-read.
@@ -62,8 +65,16 @@ def _annual_growth(rng: random.Random) -> float:
     return rng.uniform(-0.05, 0.15)
 
 
-def plan_enterprise(rng: random.Random, facts: tuple[Any, ...], months: list[date]) -> list[dict[str, Any]]:
-    """The monthly rows of one enterprise (dicts by attname, without ids)."""
+SHOCK_SHARE = 0.015
+SHOCK_MONTHS = 3
+SHOCK_LEVEL = 0.02
+
+
+def plan_enterprise(
+    rng: random.Random, facts: tuple[Any, ...], months: list[date], *, shock: bool = False
+) -> list[dict[str, Any]]:
+    """The monthly rows of one enterprise (dicts by attname, without ids); `shock`: production all
+    but stops in the last SHOCK_MONTHS months."""
     pk, founded, industry, employees, revenue, tax, output, rd = facts
     industrial = str(industry or "").startswith("C")
     yearly = float(revenue or 0) or rng.uniform(300, 3_000)
@@ -72,6 +83,8 @@ def plan_enterprise(rng: random.Random, facts: tuple[Any, ...], months: list[dat
     rd_rate = float(rd) / yearly if rd and yearly else 0.0
     kwh_per_wan = rng.uniform(0.004, 0.02) if industrial else rng.uniform(0.0004, 0.002)  # 万千瓦时 per 万元
     monthly_growth = (1 + _annual_growth(rng)) ** (1 / 12)
+    if shock:  # steady until the shock, so the year-to-date fall crosses −20% in the second-to-last month
+        monthly_growth = 1.0
     start = 0
     if founded is not None and founded > months[0]:
         start = next((i for i, m in enumerate(months) if m >= founded.replace(day=1)), len(months))
@@ -92,6 +105,8 @@ def plan_enterprise(rng: random.Random, facts: tuple[Any, ...], months: list[dat
         level = base * monthly_growth**i * SEASON[month.month] * rng.uniform(0.94, 1.06)
         if start and i - start < 6:  # a new enterprise ramps up over its first half year
             level *= (i - start + 1) / 6
+        if shock and i >= len(months) - SHOCK_MONTHS:
+            level *= SHOCK_LEVEL
         rows.append(
             {
                 "enterprise_id": pk,
@@ -119,11 +134,16 @@ def seed_indicators(writer: Writer) -> None:
         )
     )  # fmt: skip
     chosen = [f for f in facts if share >= 1 or rng.random() < share]
+    # drawn from a stream of its own, so the other figures stay what they were
+    shocks = random.Random(f"{writer.seed}:indicators:shock")  # noqa: S311 - demo data, deterministic on purpose
+    shocked = {f[0] for f in chosen if shocks.random() < SHOCK_SHARE}
     started = writer._phase("indicators", len(chosen) * MONTHS)
     measures = ("output", "revenue", "tax", "electricity")
     total = 0
     for start in range(0, len(chosen), CHUNK):
-        rows = [row for f in chosen[start : start + CHUNK] for row in plan_enterprise(rng, f, months)]
+        rows = [
+            row for f in chosen[start : start + CHUNK] for row in plan_enterprise(rng, f, months, shock=f[0] in shocked)
+        ]
         ids = writer._insert(MonthlyIndicator, rows)
         source = [
             (pk, r["enterprise_id"], r["month"], *(r[m] for m in measures)) for pk, r in zip(ids, rows, strict=True)
