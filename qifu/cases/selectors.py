@@ -458,6 +458,7 @@ FILING_FIELDS = (
     "id",
     "uscc",
     "name",
+    "industry",  # the cockpit's cube counts a new case under its enterprise's industry section
     "primary_liaison_id",
     "primary_liaison__id",
     "primary_liaison__username",
