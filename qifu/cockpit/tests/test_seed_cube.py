@@ -3,11 +3,11 @@ cockpit must then show every section for the current month."""
 
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from pytest_django.fixtures import SettingsWrapper
 
 from qifu.access.actor import Actor
 from qifu.accounts.models import User
@@ -19,7 +19,7 @@ from qifu.cockpit.models import CaseCube
 pytestmark = pytest.mark.django_db
 
 
-def test_the_small_seed_leaves_the_cube_exact(settings: SettingsWrapper, tmp_path: Path) -> None:
+def test_the_small_seed_leaves_the_cube_exact(settings: Any, tmp_path: Path) -> None:
     settings.DATA_DIR = tmp_path  # the seed writes demo_password there
     settings.DEMO_PASSWORD = None
     call_command("seed", scale="small", seed=1, no_progress=True, stdout=StringIO())
