@@ -19,55 +19,58 @@ def fill(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cockpit', '0002_fill_cube'),
+        ("cockpit", "0002_fill_cube"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CommonCube',
+            name="CommonCube",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField()),
-                ('industry', models.CharField(blank=True, max_length=1)),
-                ('category', models.PositiveIntegerField(default=0)),
-                ('is_common', models.BooleanField(default=False)),
-                ('n', models.IntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("month", models.DateField()),
+                ("industry", models.CharField(blank=True, max_length=1)),
+                ("category", models.PositiveIntegerField(default=0)),
+                ("is_common", models.BooleanField(default=False)),
+                ("n", models.IntegerField(default=0)),
             ],
         ),
         migrations.RemoveConstraint(
-            model_name='casecube',
-            name='casecube_key',
+            model_name="casecube",
+            name="casecube_key",
         ),
         migrations.RunPython(clear, migrations.RunPython.noop),
         migrations.RemoveField(
-            model_name='casecube',
-            name='industry',
+            model_name="casecube",
+            name="industry",
         ),
         migrations.RemoveField(
-            model_name='casecube',
-            name='is_common',
+            model_name="casecube",
+            name="is_common",
         ),
         migrations.AddIndex(
-            model_name='casecube',
-            index=models.Index(fields=['month', 'category', 'department', 'state', 'n'], name='casecube_month'),
+            model_name="casecube",
+            index=models.Index(fields=["month", "category", "department", "state", "n"], name="casecube_month"),
         ),
         migrations.AddIndex(
-            model_name='casecube',
-            index=models.Index(fields=['month', 'state', 'n'], name='casecube_month_state'),
+            model_name="casecube",
+            index=models.Index(fields=["month", "state", "n"], name="casecube_month_state"),
         ),
         migrations.AddIndex(
-            model_name='casecube',
-            index=models.Index(fields=['state', 'n'], name='casecube_state'),
+            model_name="casecube",
+            index=models.Index(fields=["state", "n"], name="casecube_state"),
         ),
         migrations.AddConstraint(
-            model_name='casecube',
-            constraint=models.UniqueConstraint(fields=('month', 'category', 'department', 'state', 'overdue', 'supervised'), name='casecube_key'),
+            model_name="casecube",
+            constraint=models.UniqueConstraint(
+                fields=("month", "category", "department", "state", "overdue", "supervised"), name="casecube_key"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='commoncube',
-            constraint=models.UniqueConstraint(fields=('month', 'industry', 'category', 'is_common'), name='commoncube_key'),
+            model_name="commoncube",
+            constraint=models.UniqueConstraint(
+                fields=("month", "industry", "category", "is_common"), name="commoncube_key"
+            ),
         ),
         migrations.RunPython(fill, clear),
-]
+    ]
