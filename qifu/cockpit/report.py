@@ -46,6 +46,16 @@ SECTIONS = (
 )
 
 
+def _list_sep() -> str:
+    """Between names in a sentence (顿号); a translation gives its own (", ")."""
+    return _("、")
+
+
+def _clause_sep() -> str:
+    """Between clauses in a sentence (分号)."""
+    return _("；")
+
+
 @dataclass(frozen=True)
 class MonthlyReport:
     """The figures of the month and of the month before it (for the comparisons)."""
@@ -175,21 +185,21 @@ def suggestions(report: MonthlyReport) -> list[str]:
     out: list[str] = []
     overdue = [d for d in f.backlog.departments if d.overdue and d.key][:TOP_SUGGESTED]
     if overdue:
-        names = "、".join(_("%(name)s（%(n)d件）") % {"name": d.name, "n": d.overdue} for d in overdue)
+        names = _list_sep().join(_("%(name)s（%(n)d件）") % {"name": d.name, "n": d.overdue} for d in overdue)
         out.append(_("加强对超期诉求的督办，重点督促%(names)s限期办结。") % {"names": names})
     if f.assessment.black:
-        names = "、".join(p.name for p in f.assessment.black)
+        names = _list_sep().join(p.name for p in f.assessment.black)
         out.append(_("黑榜部门%(names)s要查找问题、制定整改措施，提升诉求解决率和满意率。") % {"names": names})
     low = sorted(
         (d for d in f.visits.departments if d.rate is not None and d.rate < LOW_COVERAGE),
         key=lambda d: (d.rate or 0, -d.linked, d.key),
     )[:TOP_SUGGESTED]  # the lowest coverage first
     if low:
-        names = "、".join(_("%(name)s（%(rate)s）") % {"name": d.name, "rate": pct(d.rate)} for d in low)
+        names = _list_sep().join(_("%(name)s（%(rate)s）") % {"name": d.name, "rate": pct(d.rate)} for d in low)
         out.append(_("走访覆盖率偏低的%(names)s要加快走访挂钩企业。") % {"names": names})
     over = [d for d in f.disturbed if d.counted > d.budget]
     if over:
-        names = "、".join(d.name for d in over[:TOP_SUGGESTED])
+        names = _list_sep().join(d.name for d in over[:TOP_SUGGESTED])
         out.append(
             _("%(n)d家企业本月到访次数超过额度（如%(names)s），下月要统筹安排、联合走访，做到无事不扰。")
             % {"n": len(over), "names": names}
@@ -302,8 +312,8 @@ def _ranking(doc: DocxDocument, report: MonthlyReport) -> None:
     doc.add_paragraph(
         _("按综合得分（响应率、解决率、满意率加权）排名：红榜%(red)s；黑榜%(black)s。")
         % {
-            "red": "、".join(p.name for p in a.red) or DASH,
-            "black": "、".join(p.name for p in a.black) or DASH,
+            "red": _list_sep().join(p.name for p in a.red) or DASH,
+            "black": _list_sep().join(p.name for p in a.black) or DASH,
         }
     )
     rows = [[_("红榜"), str(p.rank or DASH), p.name, score(p.composite), str(p.valid or 0)] for p in a.red]
@@ -341,7 +351,7 @@ def _lists(doc: DocxDocument, report: MonthlyReport) -> None:
         _("依据%(month)s的清单评定结果：%(parts)s。")
         % {
             "month": month_label(first),
-            "parts": "；".join(
+            "parts": _clause_sep().join(
                 _("%(name)s%(n)d家（新进%(entered)d家、退出%(left)d家）")
                 % {"name": item.name, "n": item.members, "entered": item.entered, "left": item.left}
                 for item in lists.lists
@@ -357,7 +367,7 @@ def _projects(doc: DocxDocument, report: MonthlyReport) -> None:
     if not pr.total:
         _none(doc, _("暂无在库项目。"))
         return
-    counts = "、".join(_("%(name)s%(n)d个") % {"name": s.name, "n": s.value} for s in pr.statuses)
+    counts = _list_sep().join(_("%(name)s%(n)d个") % {"name": s.name, "n": s.value} for s in pr.statuses)
     share = pct(pr.ytd_invested / pr.annual_planned) if pr.annual_planned else DASH
     doc.add_paragraph(
         _(
