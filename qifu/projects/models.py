@@ -77,4 +77,9 @@ class Milestone(models.Model):
         verbose_name_plural = _("项目节点")
         ordering = ["project", "seq"]
         constraints = [models.UniqueConstraint(fields=["project", "kind"], name="milestone_project_kind_uniq")]
-        indexes = [models.Index(fields=["actual_on", "planned_on"], name="milestone_pending_planned")]
+        indexes = [
+            models.Index(fields=["actual_on", "planned_on"], name="milestone_pending_planned"),
+            # the board's per-project subqueries (project = ? AND actual_on IS NULL AND planned_on …):
+            # without it SQLite walks every pending milestone of the zone for each project
+            models.Index(fields=["project", "actual_on", "planned_on"], name="milestone_project_pending"),
+        ]
