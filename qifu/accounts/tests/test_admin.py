@@ -97,6 +97,7 @@ def test_index_lists_only_the_role_s_models(cast, role: str) -> None:
             "code",
             "calendaroverride",
             "suggestiontopic",
+            "alarmrule",
         },
         Role.SECADMIN: {"loginlockout"},
         Role.AUDITOR: {"auditentry"},
