@@ -44,6 +44,7 @@ def test_the_page_shows_kpis_charts_and_drill_down_links(cast: Cast, november: N
     assert 'href="/cases/?category=talent&amp;since=2026-11-01&amp;until=2026-11-30"' in html
     assert 'id="cockpit-data"' in html and "vendor/echarts/echarts.min.js" in html
     assert "<script>" not in html.replace('<script id="cockpit-data" type="application/json">', "")
+    assert 'href="/cockpit/report/2026-11.docx"' in html  # the month's Word report, one click away
     # charts first, tables under them
     assert html.index('data-qf-cockpit-chart="categories"') < html.index('data-drill="categories"')
 
