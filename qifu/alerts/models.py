@@ -80,6 +80,8 @@ class Alert(BaseModel):
         indexes = [
             models.Index(fields=["liaison", "state", "due_on"], name="alerts_liaison_state_due"),
             models.Index(fields=["state", "kind", "raised_at"], name="alerts_state_kind_raised"),
+            # the desk's and leaders' open list, by deadline: no sort of every open alert per page
+            models.Index(fields=["state", "due_on", "id"], name="alerts_state_due"),
             models.Index(fields=["enterprise", "state"], name="alerts_enterprise_state"),
         ]
 

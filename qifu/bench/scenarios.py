@@ -437,6 +437,21 @@ scenario(
 )
 
 
+# --- Early warning (issue 6 item 3): the open alerts, first page --------------------------------
+scenario(
+    "alerts",
+    paths=lambda s: ["/api/v1/alerts?state=open"],
+    auth=Auth.TOKEN,
+    description="the open alerts, first page (API) as the leader",
+)
+scenario(
+    "alerts_page",
+    paths=lambda s: ["/alerts/?state=open"],
+    auth=Auth.SESSION,
+    user="desk",
+    description="the alert list page (HTML, open alerts, first page) as the service desk",
+)
+
 # --- Targets (PRODUCT.md §4: stated for the city scale, checked at every scale) ---------------
 P95_LIMIT_MS = 50.0
 LIST_SHARE_OF_BASELINE = 0.15
