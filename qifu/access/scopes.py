@@ -26,6 +26,7 @@ from qifu.visits.models import Visit, VisitParticipant
 if TYPE_CHECKING:
     from qifu.alerts.models import Alert
     from qifu.indicators.models import MonthlyIndicator, ProjectInvestment
+    from qifu.knowledge.models import KnowledgeEntry
     from qifu.policies.models import Policy
     from qifu.servicelists.models import ListOverride, Membership
 
@@ -388,3 +389,36 @@ def may_open_cockpit(actor: Actor) -> bool:
     whole zone — leaders and the service desk. Everyone else (enterprises, liaisons, departments,
     the three administrators) is refused (403)."""
     return actor.is_zone_wide
+
+
+# --- Knowledge base (issue 7 item 5, docs/KNOWLEDGE.md) -------------------------------------------
+# Departments keep their own answers: their staff (handler, head) write their department's entries,
+# the service desk every entry. Every government role reads every published entry (internal or
+# public); drafts and retired entries only their department and the desk. Enterprise users read
+# the public published entries only; the three administrators none (MC-1).
+
+
+def may_write_knowledge(actor: Actor, department_id: int | None = None) -> bool:
+    """Whether the actor writes entries at all (no DEPARTMENT_ID) or this department's entries."""
+    if actor.role == "desk":
+        return True
+    if not actor.is_department or actor.department_id is None:
+        return False
+    return department_id is None or department_id == actor.department_id
+
+
+def scope_knowledge(actor: Actor) -> "QuerySet[KnowledgeEntry]":
+    from qifu.knowledge.models import EntryState, KnowledgeEntry
+
+    if actor.is_admin:
+        return KnowledgeEntry.objects.none()
+    if actor.role == "desk":
+        return KnowledgeEntry.objects.all()
+    published = Q(state=EntryState.PUBLISHED)
+    if actor.is_enterprise:
+        return KnowledgeEntry.objects.filter(published, public=True)
+    if actor.is_department and actor.department_id is not None:
+        return KnowledgeEntry.objects.filter(published | Q(department_id=actor.department_id))
+    if actor.is_staff_role:
+        return KnowledgeEntry.objects.filter(published)
+    return KnowledgeEntry.objects.none()
