@@ -25,6 +25,7 @@ from typing import Any
 
 from qifu.cases import deadlines
 from qifu.cases.sla import sla_text
+from qifu.ops.seeding import case_text
 from qifu.ops.seeding import case_vocab as words
 from qifu.ops.seeding.people import allocate, weighted
 from qifu.workcal.calendar import WorkCalendar
@@ -326,9 +327,6 @@ class CasePlanner:
         self.rr[dept] = n % len(people)
         return people[self.rr[dept]]
 
-    def _text(self, templates: tuple[str, ...]) -> str:
-        return self.rng.choice(templates).format(n=self.rng.randint(2, 9), p=self.rng.choice(words.PRODUCTS))
-
     # --- one case -----------------------------------------------------------------------------------
     def _case(self, filed: datetime, force: Force | None) -> Planned:
         rng, w = self.rng, self.world
@@ -354,7 +352,7 @@ class CasePlanner:
             channel, filer = "onsite_office", rng.choice(w.desk)
         else:
             channel, filer = "api", portal or rng.choice(w.desk)
-        titles, texts, answers = words.CATEGORY_TEXTS.get(cat.code, words.CATEGORY_TEXTS["other"])
+        said = case_text.compose(rng, cat.code, rng.choice(words.PRODUCTS))
         project = None
         if cat.code in PROJECT_CATEGORIES and w.projects.get(enterprise) and rng.random() < 0.5:
             project = w.projects[enterprise][0]
@@ -367,9 +365,10 @@ class CasePlanner:
             "kind": kind,
             "urgency": urgency,
             "channel": channel,
-            "title": rng.choice(titles),
-            "text": self._text(texts),
-            "answer": rng.choice(answers),
+            "title": said.title,
+            "text": said.text,
+            "answer": said.answer,
+            "lead": said.department,
             "liaison": liaison,
             "project": project,
             "filer": filer,
@@ -534,7 +533,7 @@ class CasePlanner:
 
     def _dispatch(self, steps: list[Step], b: dict[str, Any], force: Force | None, desk: int) -> None:
         rng = self.rng
-        lead = b["cat"].dept
+        lead = b["lead"] if b["lead"] in self.world.dept_id else b["cat"].dept  # the desk may re-route
         if lead not in self.world.handlers and lead not in self.world.heads:
             lead = self.departments[0]
         if force:
