@@ -120,6 +120,7 @@ def _mount() -> None:
         ("", "qifu.policies.api"),  # /policies… and /enterprises/{uscc}/policies (full paths)
         ("", "qifu.servicelists.api"),  # /lists… and /enterprises/{uscc}/lists (full paths)
         ("/alerts", "qifu.alerts.api"),
+        ("", "qifu.knowledge.api"),  # /knowledge… and /cases/{id}/knowledge (full paths)
         ("/cockpit", "qifu.cockpit.api"),
     ):
         api.add_router(prefix, import_module(module).router)

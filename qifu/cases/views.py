@@ -32,6 +32,7 @@ from qifu.core.errors import Conflict, QifuError, RuleViolation
 from qifu.core.web import paginate, render_page
 from qifu.enterprises.selectors import EnterpriseFilters, enterprise_list
 from qifu.files.web import file_response
+from qifu.knowledge.services import knowledge_answer_sent
 
 P = ParamSpec("P")
 
@@ -81,6 +82,8 @@ def act(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
         failed = Failure(action, action_error(exc, action), request.POST)
         page = case_page(actor=actor, case_id=case_id, failed=failed)
         return render(request, "cases/detail.html", {"page": page}, status=exc.http_status)
+    if action in ("answer", "resolve") and request.POST.getlist("knowledge_entry"):  # 使用此答复 (docs/KNOWLEDGE.md)
+        knowledge_answer_sent(actor=actor, case_id=case_id, post=request.POST)
     messages.success(request, done_message(action))
     return redirect(reverse("cases:detail", args=[case_id]) + "#case-timeline")
 
