@@ -25,6 +25,7 @@ from qifu.visits.models import Visit, VisitParticipant
 
 if TYPE_CHECKING:
     from qifu.alerts.models import Alert
+    from qifu.commons.models import CommonProblem
     from qifu.indicators.models import MonthlyIndicator, ProjectInvestment
     from qifu.knowledge.models import KnowledgeEntry
     from qifu.policies.models import Policy
@@ -422,3 +423,23 @@ def scope_knowledge(actor: Actor) -> "QuerySet[KnowledgeEntry]":
     if actor.is_staff_role:
         return KnowledgeEntry.objects.filter(published)
     return KnowledgeEntry.objects.none()
+
+
+# --- Common problems (issue 7 items 3-4, docs/COMMONS.md) -----------------------------------------
+# The service desk finds clusters, merges duplicates and keeps the common problems; leaders read
+# every common problem; a department's staff read (and its staff answer) the ones it leads. The
+# enterprises meet a common problem only through their own cases; the administrators see none.
+
+
+def may_manage_commons(actor: Actor) -> bool:
+    return actor.role == "desk"
+
+
+def scope_common_problems(actor: Actor) -> "QuerySet[CommonProblem]":
+    from qifu.commons.models import CommonProblem
+
+    if actor.is_zone_wide:
+        return CommonProblem.objects.all()
+    if actor.is_department and actor.department_id is not None:
+        return CommonProblem.objects.filter(lead_department_id=actor.department_id)
+    return CommonProblem.objects.none()

@@ -1,0 +1,60 @@
+"""The must-show clustering test (issue 7): 30 cases from 20 enterprises about 3 shared problems,
+among 200 unrelated ones, are grouped into exactly those 3 clusters with purity ≥ 0.9."""
+
+from collections import Counter
+
+import pytest
+
+from qifu.commons.services import clusters_compute, clusters_snapshot
+from qifu.commons.tests.conftest import enterprises, open_cases
+from qifu.commons.tests.texts import SHARED, unrelated
+
+# which of the 20 enterprises raise each shared problem (ten each, overlapping)
+WHO = {"power": range(0, 10), "graduates": range(5, 15), "trucks": range(10, 20)}
+
+
+@pytest.fixture
+def world(cast):
+    shared_firms = enterprises(20)
+    other_firms = enterprises(200, start=6000)
+    rows, truth = [], []
+    for problem, (category, texts) in SHARED.items():
+        for firm, text in zip(WHO[problem], texts, strict=True):
+            rows.append((shared_firms[firm], category, text))
+            truth.append(problem)
+    for firm, (category, text) in zip(other_firms, unrelated(200), strict=True):
+        rows.append((firm, category, text))
+        truth.append(None)
+    cases = open_cases(rows, cast.desk)
+    return {c.pk: label for c, label in zip(cases, truth, strict=True)}
+
+
+def test_three_shared_problems_among_200_unrelated(world):
+    assert len(world) == 230 and len({v for v in world.values() if v}) == 3
+    run = clusters_compute(min_enterprises=3)
+    labels = [Counter(world[c["id"]] for c in cluster["cases"]) for cluster in run.clusters]
+    dominant = [counts.most_common(1)[0] for counts in labels]
+    members = sum(len(cluster["cases"]) for cluster in run.clusters)
+    purity = sum(n for _label, n in dominant) / members
+    recall = {label: n / 10 for label, n in dominant}
+    print(f"\nclusters={len(run.clusters)} purity={purity:.3f} recall={recall}")
+    assert len(run.clusters) == 3
+    assert {label for label, _n in dominant} == {"power", "graduates", "trucks"}
+    assert purity >= 0.9
+    assert all(r >= 0.8 for r in recall.values())
+    by_label = {label: cluster for (label, _n), cluster in zip(dominant, run.clusters, strict=True)}
+    assert "货车" in by_label["trucks"]["terms"] and "停电" in by_label["power"]["terms"]
+    power = by_label["power"]
+    assert power["category"] == "水电气保障" and len(power["enterprises"]) >= 8
+    assert power["parks"] and power["industries"]
+
+
+def test_min_enterprises_and_period(world):
+    assert len(clusters_compute(min_enterprises=11).clusters) == 0
+    assert len(clusters_compute(days=1).clusters) == 0  # every case was filed three days ago
+
+
+def test_snapshot_is_stored_with_progress(world):
+    seen = []
+    snapshot = clusters_snapshot(progress=lambda n, total: seen.append((n, total)))
+    assert snapshot.open_cases == 230 and len(snapshot.clusters) == 3 and seen[-1] == (230, 230)
