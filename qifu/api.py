@@ -122,6 +122,7 @@ def _mount() -> None:
         ("/alerts", "qifu.alerts.api"),
         ("", "qifu.knowledge.api"),  # /knowledge… and /cases/{id}/knowledge (full paths)
         ("/cockpit", "qifu.cockpit.api"),
+        ("/search", "qifu.search.api"),
     ):
         api.add_router(prefix, import_module(module).router)
 

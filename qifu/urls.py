@@ -32,6 +32,7 @@ urlpatterns = [
     path("policies/", include("qifu.policies.urls", namespace="policies")),
     path("lists/", include("qifu.servicelists.urls", namespace="servicelists")),
     path("alerts/", include("qifu.alerts.urls", namespace="alerts")),
+    path("search/", include("qifu.search.urls", namespace="search")),
     path("knowledge/", include("qifu.knowledge.urls", namespace="knowledge")),
     path("cockpit/report/", include("qifu.cockpit.urls_report", namespace="cockpit_report")),  # 月度工作报告
     path("", include("qifu.dashboard.urls")),

@@ -28,5 +28,11 @@ def warm() -> None:
         current_policies(timezone.localdate())
     except DatabaseError as exc:
         log.warning("warm-up: the current policies were not compiled: %s", exc)
+    try:
+        from qifu.search.services import learn_parks_once
+
+        learn_parks_once()  # jieba's dictionary and the zone's park names (issue 7)
+    except DatabaseError as exc:
+        log.warning("warm-up: the park names were not learnt: %s", exc)
     gc.collect()
     gc.freeze()

@@ -54,6 +54,7 @@ from qifu.files.services import file_store
 from qifu.projects.models import Project
 from qifu.reference.models import Category, Department
 from qifu.reference.selectors import category_by_code
+from qifu.search.services import search_index_cases, search_index_filed
 from qifu.workcal.calendar import WorkCalendar, zone_calendar
 
 TEXT_MAX = 10000
@@ -244,6 +245,7 @@ def _file_rows(
     if Enterprise.primary_liaison.is_cached(enterprise):  # the answer names the liaison: no query for it
         case.liaison = enterprise.primary_liaison
     cube_moved(case, None)  # the cockpit's counts, in this transaction
+    search_index_filed(case)  # the full-text index, in this transaction
     event = add_event(case, actor, "file", to_state=S.SUBMITTED, text="", at=now, data={"channel": case.channel})
     for upload in files:
         _attach(case, actor, event, upload, public=True)
@@ -392,6 +394,7 @@ def case_act(
     )
     for upload in files:
         _attach(case, actor, event, upload, public=event.public)
+    search_index_cases([case.pk])  # the full-text index (text, answer, timeline), in this transaction
     audit_record(
         actor=actor,
         action=f"case_{action}",

@@ -118,6 +118,13 @@ def _policies_recheck(enterprise_id: int) -> None:
     enterprise_changed(enterprise_id)
 
 
+def _search_index(enterprise_id: int) -> None:
+    """Issue 7: the full-text index (name, former names, USCC), in this transaction."""
+    from qifu.search.services import search_index_enterprises  # search builds on this app's models
+
+    search_index_enterprises([enterprise_id])
+
+
 @transaction.atomic
 def enterprise_create(*, actor: Actor, data: EnterpriseData, audit: bool = True) -> Enterprise:
     """§2.1: a new enterprise; USCC check digit verified and unique; contacts encrypted."""
@@ -129,6 +136,7 @@ def enterprise_create(*, actor: Actor, data: EnterpriseData, audit: bool = True)
     _set_contacts(enterprise, name=data.contact_name, phone=data.contact_phone)
     _validated(enterprise)
     enterprise.save()
+    _search_index(enterprise.pk)
     _policies_recheck(enterprise.pk)
     if audit:
         audit_record(
@@ -164,6 +172,7 @@ def enterprise_update(*, actor: Actor, enterprise: Enterprise, data: EnterpriseD
         return False
     enterprise.save()
     if changes:
+        _search_index(enterprise.pk)
         _policies_recheck(enterprise.pk)
     if audit:
         audit_record(

@@ -25,6 +25,7 @@ from qifu.policies.errors import PolicyErrorCode as Code
 from qifu.policies.models import Policy, PolicyIntroduction, PolicyStatus
 from qifu.reference.models import Department
 from qifu.reference.selectors import policy_categories
+from qifu.search.services import search_index_policies
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")
 # Page addresses under /policies/ that a policy code would shadow (urls_pages.py, urls_edit.py).
@@ -277,6 +278,7 @@ def policy_import(*, actor: Actor | None, items: Sequence[Any], replace: bool = 
         if duplicate and all(f.path == "code" for f in faults):
             error.code = Code.DUPLICATE_CODE
         raise error
+    indexed: list[int] = []
     with transaction.atomic():
         for p, old in plans:
             status = _effective_status(p, today)
@@ -294,6 +296,7 @@ def policy_import(*, actor: Actor | None, items: Sequence[Any], replace: bool = 
                 old.save()
                 saved = old
                 result.updated.append(p.code)
+            indexed.append(saved.pk)
             audit_record(
                 actor=actor,
                 action="policy_import",
@@ -301,6 +304,7 @@ def policy_import(*, actor: Actor | None, items: Sequence[Any], replace: bool = 
                 object_id=saved.code,
                 changes={"status": status, "replace": old is not None},
             )
+        search_index_policies(indexed)  # the full-text index, in this transaction
         if plans:
             _after_publish([p.code for p, _old in plans if _effective_status(p, today) == PolicyStatus.PUBLISHED])
     return result
@@ -354,6 +358,7 @@ def policy_save(*, actor: Actor, data: dict[str, Any], policy: Policy | None = N
                 policy.published_at = timezone.now()
             policy.save()
             action = "policy_update" if was == status else "policy_update_status"
+        search_index_policies([policy.pk])  # the full-text index, in this transaction
         audit_record(
             actor=actor, action=action, object_type="policy", object_id=policy.code, changes={"status": status}
         )

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 from tqdm import tqdm
@@ -122,6 +123,7 @@ class Command(BaseCommand):
         out = self.stdout
         for line in summary_lines(result):
             out.write(line)
+        call_command("search", "rebuild", *(["--no-progress"] if options["no_progress"] else []), stdout=out)
         if options["digest"]:
             from qifu.ops.seeding.digest import seed_digest
 
