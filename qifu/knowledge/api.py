@@ -9,7 +9,7 @@ Who sees what: `access.scopes.scope_knowledge`.
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from qifu.api import actor_of
 from qifu.cases.selectors import case_get
@@ -80,10 +80,10 @@ def get_knowledge(request: HttpRequest, entry_id: int) -> dict[str, object]:
     description="403 `knowledge_forbidden`; 422 `knowledge_invalid` with `field` (empty or too long title or "
     "answer — answers up to 10,000 characters —, unknown category or department).",
 )
-def create_knowledge(request: HttpRequest, payload: KnowledgeIn) -> tuple[int, dict[str, object]]:
+def create_knowledge(request: HttpRequest, payload: KnowledgeIn) -> Status:
     actor = actor_of(request)
     entry = knowledge_create(actor=actor, data=_data(payload))
-    return 201, knowledge_out(knowledge_get(actor=actor, entry_id=entry.pk), actor)
+    return Status(201, knowledge_out(knowledge_get(actor=actor, entry_id=entry.pk), actor))
 
 
 @router.put(

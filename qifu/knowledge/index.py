@@ -20,16 +20,23 @@ from django.db.models import Count, Max
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from qifu.knowledge.models import KnowledgeEntry
-from qifu.search.text import content_terms
+from qifu.search.text import STOPWORDS, index_terms
 
 QUERY_CHARS = 2000  # a case text is cut here before it is read (the gist is in its first lines)
 TITLE_WEIGHT = 2  # title and keyword terms count twice: the question says what an entry is about
 
 
+def terms(text: str) -> list[str]:
+    """Index terms (each word and the dictionary words inside it: 排污许可证 also gives 排污, 许可,
+    许可证) without stopwords and lone digits — on both sides, so a query for part of a long word
+    and a query for the long word both meet the entry."""
+    return [t for t in index_terms(text) if t not in STOPWORDS and not t.isdigit()]
+
+
 def entry_terms(*, title: str, keywords: str, answer: str) -> str:
     """The space-joined terms stored on an entry (title and keywords weighted)."""
-    head = content_terms(f"{title} {keywords}")
-    return " ".join(head * TITLE_WEIGHT + content_terms(answer[:QUERY_CHARS]))
+    head = terms(f"{title} {keywords}")
+    return " ".join(head * TITLE_WEIGHT + terms(answer[:QUERY_CHARS]))
 
 
 def _analyzer(doc: str) -> list[str]:
@@ -88,13 +95,13 @@ def clear() -> None:
 def rank(text: str, *, category_id: int | None = None, limit: int = 500) -> list[tuple[int, float]]:
     """[(entry id, score 0..1)] best first, only entries sharing a term with TEXT. A same-category
     entry gets a small lift (it breaks ties toward the case's own category)."""
-    terms = content_terms(normalize_query(text))
-    if not terms:
+    words = terms(normalize_query(text))
+    if not words:
         return []
     index = current()
     if index.vectorizer is None or not len(index.ids):
         return []
-    query = index.vectorizer.transform([" ".join(terms)])
+    query = index.vectorizer.transform([" ".join(words)])
     if query.nnz == 0:
         return []
     scores = (index.matrix @ query.T).toarray().ravel()
