@@ -120,6 +120,7 @@ def _mount() -> None:
         ("", "qifu.policies.api"),  # /policies… and /enterprises/{uscc}/policies (full paths)
         ("", "qifu.servicelists.api"),  # /lists… and /enterprises/{uscc}/lists (full paths)
         ("/alerts", "qifu.alerts.api"),
+        ("/triage", "qifu.triage.api"),
         ("", "qifu.knowledge.api"),  # /knowledge… and /cases/{id}/knowledge (full paths)
         ("/cockpit", "qifu.cockpit.api"),
         ("/search", "qifu.search.api"),
