@@ -124,6 +124,7 @@ def _mount() -> None:
         ("", "qifu.knowledge.api"),  # /knowledge… and /cases/{id}/knowledge (full paths)
         ("/cockpit", "qifu.cockpit.api"),
         ("/search", "qifu.search.api"),
+        ("", "qifu.commons.api"),  # /cases/similar, /cases/{id}/merge, /commons/… (full paths)
     ):
         api.add_router(prefix, import_module(module).router)
 

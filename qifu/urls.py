@@ -34,6 +34,7 @@ urlpatterns = [
     path("alerts/", include("qifu.alerts.urls", namespace="alerts")),
     path("search/", include("qifu.search.urls", namespace="search")),
     path("knowledge/", include("qifu.knowledge.urls", namespace="knowledge")),
+    path("commons/", include("qifu.commons.urls", namespace="commons")),  # 共性问题, duplicates
     path("triage/", include("qifu.triage.urls", namespace="triage")),  # 智能分办: the hint, the model page
     path("cockpit/report/", include("qifu.cockpit.urls_report", namespace="cockpit_report")),  # 月度工作报告
     path("", include("qifu.dashboard.urls")),

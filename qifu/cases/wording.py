@@ -32,6 +32,8 @@ ACTION_LABELS: dict[str, Any] = {
     "resolve": gettext_lazy("办结答复"),
     "rate": gettext_lazy("评价"),
     "close": gettext_lazy("关闭"),
+    "merge": gettext_lazy("合并重复诉求"),  # qifu.commons: the kept case
+    "merged": gettext_lazy("已合并到其他诉求办理"),  # qifu.commons: the closed duplicate
     "supervise": pgettext_lazy("case action", "督办"),
     "withdraw": gettext_lazy("撤回诉求"),
     "message": gettext_lazy("留言"),
