@@ -49,6 +49,7 @@ from qifu.enterprises.services import CONTACT_NAME_CTX, CONTACT_PHONE_CTX, norma
 from qifu.linkage.models import Linkage, TaskForce, TaskForceMember
 from qifu.ops.seeding.cases import CasePlanner, CaseWorld, Cat, TableCalendar, days_to_cover
 from qifu.ops.seeding.indicators import seed_indicators
+from qifu.ops.seeding.knowledge import seed_knowledge
 from qifu.ops.seeding.meetings import seed_meetings
 from qifu.ops.seeding.people import Dept, People, PeoplePlanner
 from qifu.ops.seeding.policies import seed_policies
@@ -280,6 +281,7 @@ class Writer:
         seed_indicators(self)
         seed_memberships(self)
         seed_policies(self)
+        seed_knowledge(self)  # the demo knowledge base (issue 7 item 5)
         # Explicit keys leave PostgreSQL's sequences behind: move them past the new rows.
         with connection.cursor() as cursor:
             for statement in connection.ops.sequence_reset_sql(no_style(), list(self.tables)):
