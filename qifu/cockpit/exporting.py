@@ -130,6 +130,16 @@ def _common(f: CockpitFigures) -> Sheet:
     )
 
 
+def _problems(f: CockpitFigures) -> Sheet:
+    rows = [["类别", x.name, x.value] for x in f.problems.by_category]
+    rows += [["行业门类", x.name, x.value] for x in f.problems.by_industry]
+    return Sheet(
+        title="共性问题",
+        columns=(Column("维度", 10), Column("名称", 28), Column("共性问题个数", 14)),
+        rows=rows,
+    )
+
+
 def _projects(f: CockpitFigures) -> Sheet:
     p = f.projects
     rows: list[Sequence[Value]] = [[s.name, s.value] for s in p.statuses]
@@ -149,6 +159,7 @@ SECTIONS: dict[str, Callable[[CockpitFigures], Sheet]] = {
     "lists": _lists,
     "common": _common,
     "projects": _projects,
+    "problems": _problems,
 }
 
 

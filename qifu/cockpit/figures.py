@@ -29,7 +29,7 @@ the project board by status, the coverage page, the enterprise page): a chart's 
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -51,6 +51,7 @@ from qifu.assessment.periods import month_end, month_of
 from qifu.assessment.selectors import assessment_report
 from qifu.cases.models import OPEN_STATES, CaseState
 from qifu.cockpit.models import CaseCube, CommonCube
+from qifu.commons.selectors import problem_counts
 from qifu.core.errors import PermissionDenied
 from qifu.projects.progress import BoardStatus, YearClock, project_board
 from qifu.reference.models import Category, Department
@@ -215,6 +216,18 @@ class Common:
 
 
 @dataclass(frozen=True)
+class Problems:
+    """Common problems (共性问题, qifu.commons) created in the 12 months up to the month: by category,
+    and by the industry sections of their member enterprises (a problem counts once per section)."""
+
+    total: int
+    open: int
+    by_category: list[Item]
+    by_industry: list[Item]
+    url: str
+
+
+@dataclass(frozen=True)
 class Projects:
     total: int
     statuses: list[Item]  # late, at risk, on schedule
@@ -242,6 +255,7 @@ class CockpitFigures:
     lists: Lists
     common: Common
     projects: Projects
+    problems: Problems
 
 
 def as_json(figures: CockpitFigures) -> dict[str, Any]:
@@ -694,6 +708,27 @@ def cockpit_figures(*, actor: Actor, month: date, today: date | None = None) -> 
         lists=_lists(actor, first),
         common=_common(first, categories),
         projects=_projects(actor, today),
+        problems=_problems(first, categories),
+    )
+
+
+def _problems(first: date, categories: dict[int, tuple[str, str]]) -> Problems:
+    tz = timezone.get_current_timezone()
+    since = datetime.combine(months_back(first, TREND_MONTHS - 1), time.min, tzinfo=tz)
+    until = datetime.combine(month_end(first) + timedelta(days=1), time.min, tzinfo=tz)
+    counts = problem_counts(since=since, until=until)
+    url = reverse("commons:problems")
+    by_category = [
+        Item(str(categories.get(k, ("", ""))[0]), categories.get(k, ("", _("未分类")))[1], n, f"{url}?category={k}")
+        for k, n in counts.by_category.items()
+    ]
+    by_industry = [Item(k, str(INDUSTRY_SECTIONS.get(k, _("未登记"))), n, url) for k, n in counts.by_industry.items()]
+    return Problems(
+        total=counts.total,
+        open=counts.open,
+        by_category=_sorted_items(by_category),
+        by_industry=_sorted_items(by_industry),
+        url=url,
     )
 
 

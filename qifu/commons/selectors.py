@@ -129,3 +129,36 @@ def case_links(*, actor: Actor, case: Case) -> CaseLinks:
 
 def may_merge(actor: Actor, case: Case) -> bool:
     return may_manage_commons(actor) and case.state in OPEN_STATES
+
+
+@dataclass(frozen=True)
+class ProblemCounts:
+    total: int
+    open: int
+    by_category: dict[int, int]  # category id (0: none) → problems
+    by_industry: dict[str, int]  # industry section ("" unknown) → problems with a member there
+
+
+def problem_counts(*, since: Any, until: Any) -> ProblemCounts:
+    """The cockpit's figure: common problems created in [since, until) (aware datetimes), counted
+    by category and by the industry sections of their member enterprises. One read of the
+    members (a few per problem), never of the cases."""
+    rows = (
+        CommonMember.objects.filter(active=True, problem__created_at__gte=since, problem__created_at__lt=until)
+        .values_list("problem_id", "problem__category_id", "problem__state", "enterprise__industry")
+        .distinct()
+    )
+    problems: dict[int, tuple[int, str]] = {}
+    sections: dict[str, set[int]] = {}
+    for pid, category, state, industry in rows:
+        problems[pid] = (category or 0, state)
+        sections.setdefault((industry or "")[:1].upper(), set()).add(pid)
+    by_category: dict[int, int] = {}
+    for category, _state in problems.values():
+        by_category[category] = by_category.get(category, 0) + 1
+    return ProblemCounts(
+        total=len(problems),
+        open=sum(1 for _c, state in problems.values() if state == "open"),
+        by_category=by_category,
+        by_industry={k: len(v) for k, v in sections.items()},
+    )

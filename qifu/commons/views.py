@@ -120,7 +120,9 @@ def create_from_cluster(request: HttpRequest, actor: Actor) -> HttpResponse:
 @role_view(_may_read)
 def problems(request: HttpRequest, actor: Actor) -> HttpResponse:
     state = request.GET.get("state", "")
-    filters = ProblemFilters(state=state if state in ProblemState.values else "")
+    filters = ProblemFilters(
+        state=state if state in ProblemState.values else "", category=_int(request.GET.get("category"), 0)
+    )
     page = paginate(request, problem_list(actor=actor, filters=filters))
     rows = list(page.object_list)
     extra = member_rows(rows)

@@ -72,7 +72,12 @@ def test_filing_form_check_htmx(cast, filed, client):
     html = client.post(reverse("commons:similar"), {"text": ROOF_AGAIN}).content.decode()
     assert filed["mine"].number in html and filed["other"].number not in html and filed["closed"].number not in html
     assert "您已经提过内容相近" in html
-    assert "similar-cases" not in client.post(reverse("commons:similar"), {"text": "园区路灯不亮，晚上下班员工出行不安全。"}).content.decode()
+    assert (
+        "similar-cases"
+        not in client.post(
+            reverse("commons:similar"), {"text": "园区路灯不亮，晚上下班员工出行不安全。"}
+        ).content.decode()
+    )
     client.force_login(cast.liaison_a)  # filing on behalf: the enterprise named in the form
     html = client.post(reverse("commons:similar"), {"text": ROOF_AGAIN, "enterprise": cast.a.uscc}).content.decode()
     assert filed["mine"].number in html
