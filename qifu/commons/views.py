@@ -30,14 +30,15 @@ from qifu.commons.selectors import (
 from qifu.commons.services import (
     DEFAULT_DAYS,
     DEFAULT_MIN_ENTERPRISES,
+    MAX_DAYS,
     ProblemData,
     case_merge,
-    clusters_snapshot,
     common_answer,
     common_create,
     common_member_remove,
     common_members_add,
 )
+from qifu.commons.tasks import commons_cluster_task
 from qifu.core.errors import NotFound, QifuError
 from qifu.core.excel import XLSX_CONTENT_TYPE
 from qifu.core.web import paginate
@@ -84,14 +85,15 @@ def clusters(request: HttpRequest, actor: Actor) -> HttpResponse:
 @require_POST
 @role_view(may_manage_commons)
 def recompute(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """重新计算: queued for the worker (at city scale it takes tens of seconds); the page shows the
+    snapshot's time, so the desk sees when the new one has arrived."""
     days = _int(request.POST.get("days"), DEFAULT_DAYS)
     least = _int(request.POST.get("min_enterprises"), DEFAULT_MIN_ENTERPRISES)
-    try:
-        snapshot = clusters_snapshot(actor=actor, days=days, min_enterprises=least)
-    except QifuError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已重新计算，发现%(n)s个共性问题线索。") % {"n": len(snapshot.clusters)})
+    if not (1 <= days <= MAX_DAYS and 2 <= least <= 50):
+        messages.error(request, _("统计周期或企业数下限无效。"))
+        return redirect("commons:clusters")
+    commons_cluster_task(actor.id, days, least)
+    messages.success(request, _("已开始重新计算，完成后本页显示新的计算时间。"))
     return redirect("commons:clusters")
 
 

@@ -58,3 +58,27 @@ def test_snapshot_is_stored_with_progress(world):
     seen = []
     snapshot = clusters_snapshot(progress=lambda n, total: seen.append((n, total)))
     assert snapshot.open_cases == 230 and len(snapshot.clusters) == 3 and seen[-1] == (230, 230)
+
+
+def test_command_prints_progress_and_clusters(world, capsys):
+    import json
+
+    from django.core.management import call_command
+
+    call_command("commons", "cluster", "--json")
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["open_cases"] == 230 and len(doc["clusters"]) == 3
+    call_command("commons", "cluster", "--days", "30")
+    captured = capsys.readouterr()
+    assert "segmenting 230/230" in captured.err and "3 clusters" in captured.out
+
+
+def test_recompute_button_queues_the_task(world, cast, client):
+    from django.urls import reverse
+
+    client.force_login(cast.desk)
+    r = client.post(reverse("commons:recompute"), {"days": "60", "min_enterprises": "3"}, follow=True)
+    html = r.content.decode()
+    assert "近60天" in html and "230件在办诉求" in html and html.count("data-cluster=") == 3
+    client.force_login(cast.leader)
+    assert client.post(reverse("commons:recompute"), {"days": "60"}).status_code == 404
