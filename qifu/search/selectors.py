@@ -24,7 +24,6 @@ from qifu.access.scopes import scope_cases, scope_enterprises, scope_policies
 from qifu.cases.models import Case, CaseEvent
 from qifu.core.crypto import blind_index
 from qifu.core.errors import RuleViolation
-from qifu.enterprises.models import Enterprise
 from qifu.enterprises.services import CONTACT_PHONE_CTX, normalize_phone
 from qifu.policies.models import Policy
 from qifu.search import engine
@@ -32,7 +31,7 @@ from qifu.search.errors import SearchErrorCode
 from qifu.search.highlight import mark, pattern, snippet
 from qifu.search.models import EnterpriseDoc
 from qifu.search.services import learn_parks_once
-from qifu.search.text import query_terms
+from qifu.search.text import normalize, query_terms
 
 TYPES = ("cases", "enterprises", "policies")
 MAX_QUERY = 200  # characters of a query that are read
@@ -41,6 +40,7 @@ MAX_TERM = 40  # characters of one term
 MAX_LIMIT = 50
 MAX_OFFSET = 1000  # ten pages of a hundred: beyond that a person refines the query
 COUNT_CAP = 10_000  # counts stop there ("10,000+")
+_RUN = re.compile(r"[\u3400-\u9fffa-z0-9]{2,40}")
 _PHONE = re.compile(r"^\+?[\d\s\-]{7,20}$")
 
 
@@ -121,7 +121,7 @@ def search_count(*, actor: Actor, q: str, type: str) -> int:
     learn_parks_once()
     terms = search_terms(q)
     phone = _phone_ids(actor, q) if kind == "enterprises" and not actor.is_admin else []
-    compiled = _compiled(actor, kind, terms)
+    compiled = None if phone else _compiled(actor, kind, terms)
     found = engine.count(compiled, cap=COUNT_CAP) if compiled is not None else 0
     return min(found + len(phone), COUNT_CAP)
 
@@ -140,7 +140,7 @@ def search(*, actor: Actor, q: str, type: str = "cases", limit: int = 20, offset
     terms = search_terms(q)
     page = SearchPage(q=q, type=kind, terms=terms, limit=limit, offset=offset)
     phone = _phone_ids(actor, q) if kind == "enterprises" and not actor.is_admin else []
-    compiled = _compiled(actor, kind, terms)
+    compiled = None if phone else _compiled(actor, kind, terms)  # a phone found: no name has those digits
     if compiled is None and not phone:
         return page
     ids: list[int] = phone[offset : offset + limit]
@@ -148,7 +148,9 @@ def search(*, actor: Actor, q: str, type: str = "cases", limit: int = 20, offset
         more = engine.ranked_ids(compiled, limit=limit - len(ids) + len(phone), offset=max(0, offset - len(phone)))
         ids += [pk for pk in more if pk not in phone][: limit - len(ids)]
     page.count = min((engine.count(compiled, cap=COUNT_CAP) if compiled is not None else 0) + len(phone), COUNT_CAP)
-    rx = pattern([*terms, q.strip()[:MAX_TERM]] if phone else terms)
+    # the typed runs too (甲电子 marked whole, not 甲 and 电子 apart), and the phone as typed
+    runs = _RUN.findall(normalize(q[:MAX_QUERY]))[:MAX_TERMS]
+    rx = pattern([*terms, *runs, *([q.strip()[:MAX_TERM]] if phone else [])])
     page.items = HYDRATE[kind](actor, ids, rx)
     return page
 
@@ -193,14 +195,16 @@ def _case_hits(actor: Actor, ids: Sequence[int], rx: re.Pattern[str] | None) -> 
 def _enterprise_hits(actor: Actor, ids: Sequence[int], rx: re.Pattern[str] | None) -> list[Hit]:
     if not ids:
         return []
-    rows = {e.pk: e for e in Enterprise.objects.filter(pk__in=ids).only("pk", "uscc", "name", "park")}
-    former = dict(EnterpriseDoc.objects.filter(pk__in=ids).values_list("pk", "former_names"))
+    docs = EnterpriseDoc.objects.filter(pk__in=ids).select_related("enterprise")
+    fields = ("former_names", "enterprise__uscc", "enterprise__name", "enterprise__park")
+    rows = {d.pk: d for d in docs.only(*fields)}  # one query: the rows and their former names
     hits = []
     for pk in ids:
-        e = rows.get(pk)
-        if e is None:
+        doc = rows.get(pk)
+        if doc is None:
             continue
-        names = [str(n) for n in former.get(pk) or []]
+        e = doc.enterprise
+        names = [str(n) for n in doc.former_names or []]
         shown = [_("曾用名：%(names)s") % {"names": "、".join(names)}] if names else []
         hits.append(
             Hit(
