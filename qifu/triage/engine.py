@@ -128,7 +128,8 @@ def digest(blob: bytes, meta: dict[str, Any]) -> str:
 
 
 def fit(docs: Sequence[list[str]], categories: Sequence[str], departments: Sequence[str], seed: int = 0) -> Fitted:
-    """Fit TF-IDF and the two classifiers on feature lists (already cut, see `features`)."""
+    """Fit TF-IDF and the two classifiers on feature lists (already cut, see `features`); a sample
+    whose department is "" trains the category model only."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import SGDClassifier
 
@@ -139,11 +140,13 @@ def fit(docs: Sequence[list[str]], categories: Sequence[str], departments: Seque
     x = vec.fit_transform(docs)
 
     def one(labels: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+        keep = [i for i, label in enumerate(labels) if label]  # "" = no label (e.g. never dispatched)
+        xs, labels = x[keep], [labels[i] for i in keep]
         classes = sorted(set(labels))
-        if len(classes) == 1:  # a single class: certain, whatever the text
-            return classes, np.zeros((x.shape[1], 1)), np.zeros(1)
-        clf = SGDClassifier(loss="log_loss", alpha=2e-5, max_iter=30, tol=1e-4, random_state=seed)
-        clf.fit(x, labels)
+        if len(classes) <= 1:  # a single class is certain whatever the text; none: no suggestion
+            return classes, np.zeros((x.shape[1], len(classes))), np.zeros(len(classes))
+        clf = SGDClassifier(loss="log_loss", alpha=2e-5, max_iter=50, tol=1e-4, random_state=seed)
+        clf.fit(xs, labels)
         coef, bias = clf.coef_, clf.intercept_
         if len(classes) == 2:  # binary: sklearn keeps one row; expand to one per class
             coef, bias = np.vstack([-coef, coef]), np.concatenate([-bias, bias])
@@ -173,7 +176,7 @@ class Scores:
 
 
 def evaluate(model: Fitted, docs: Iterable[list[str]], categories: Sequence[str], departments: Sequence[str]) -> Scores:
-    hit1 = hit3 = dept = n = 0
+    hit1 = hit3 = dept = n = n_dept = 0
     confusion: dict[str, dict[str, int]] = {}
     for terms, cat, dep in zip(docs, categories, departments, strict=True):
         cats, depts = model.predict_terms(terms)
@@ -181,13 +184,15 @@ def evaluate(model: Fitted, docs: Iterable[list[str]], categories: Sequence[str]
         top = [g.code for g in cats[:3]]
         hit1 += top[0] == cat
         hit3 += cat in top
-        dept += depts[0].code == dep
+        if dep:  # only cases with a lead department to compare (dispatched ones)
+            n_dept += 1
+            dept += depts[0].code == dep
         row = confusion.setdefault(cat, {})
         row[top[0]] = row.get(top[0], 0) + 1
     return Scores(
         n=n,
         top1=hit1 / n if n else 0.0,
         top3=hit3 / n if n else 0.0,
-        dept_top1=dept / n if n else 0.0,
+        dept_top1=dept / n_dept if n_dept else 0.0,
         confusion=confusion,
     )

@@ -45,7 +45,7 @@ class Sample:
     at: datetime
     text: str
     category: str
-    department: str
+    department: str  # the final lead department; "" when the case was never dispatched
 
 
 def history_rows(limit: int | None = None) -> QuerySet[Case]:
@@ -61,8 +61,15 @@ def history_rows(limit: int | None = None) -> QuerySet[Case]:
 
 def history(limit: int | None = None) -> list[Sample]:
     """The newest `limit` settled cases, oldest first (the time order of the split)."""
-    rows = history_rows(limit).values_list("submitted_at", "title", "text", "category__code", "lead_department__code")
-    out = [Sample(at, f"{title} {text}", cat, dept) for at, title, text, cat, dept in rows.iterator(chunk_size=5000)]
+    rows = history_rows(limit).values_list(
+        "submitted_at", "title", "text", "category__code", "lead_department__code", "dispatched_at"
+    )
+    # A case the desk answered itself was never dispatched: its category teaches, its "lead
+    # department" (the desk's own) does not say where to dispatch.
+    out = [
+        Sample(at, f"{title} {text}", cat, dept if sent else "")
+        for at, title, text, cat, dept, sent in rows.iterator(chunk_size=5000)
+    ]
     out.reverse()
     return out
 

@@ -34,6 +34,7 @@ def settled(cast: Cast, n: int, *, seed: int = 0, start: datetime = START, prefi
                 lead_department=depts[dept],
                 submitted_at=at,
                 last_event_at=at + timedelta(days=3),
+                dispatched_at=at + timedelta(hours=1),
                 resolved_at=at + timedelta(days=3),
                 respond_by=date(2025, 1, 10),
             )

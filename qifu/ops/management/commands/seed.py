@@ -124,6 +124,8 @@ class Command(BaseCommand):
         for line in summary_lines(result):
             out.write(line)
         call_command("search", "rebuild", *(["--no-progress"] if options["no_progress"] else []), stdout=out)
+        if scale.name != "small":  # a first triage model from the seeded history (docs/TRIAGE.md)
+            call_command("triage", "train", "--if-missing", "--no-progress", stdout=out, stderr=self.stderr)
         if options["digest"]:
             from qifu.ops.seeding.digest import seed_digest
 
