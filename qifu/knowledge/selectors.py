@@ -82,17 +82,21 @@ class SearchResult:
     searched: bool
 
 
-def _ranked(rows: QuerySet[KnowledgeEntry], ranked: list[tuple[int, float]], limit: int) -> list[KnowledgeEntry]:
-    scores = dict(ranked)
-    found = {e.pk: e for e in rows.filter(pk__in=list(scores)).order_by()}
+def _visible_ranked(rows: QuerySet[KnowledgeEntry], ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """The ranked (id, score) pairs the actor sees, best first: one query over ids only."""
+    visible = set(rows.filter(pk__in=[pk for pk, _ in ranked]).order_by().values_list("pk", flat=True))
+    return [(pk, score) for pk, score in ranked if pk in visible]
+
+
+def _load(rows: QuerySet[KnowledgeEntry], ranked: list[tuple[int, float]]) -> list[KnowledgeEntry]:
+    """The entries of RANKED (already visible, one page), in rank order, each with `.score`."""
+    found = {e.pk: e for e in rows.filter(pk__in=[pk for pk, _ in ranked]).order_by()}
     out: list[KnowledgeEntry] = []
     for pk, score in ranked:
         entry = found.get(pk)
         if entry is not None:
             entry.score = score  # type: ignore[attr-defined]
             out.append(entry)
-            if len(out) >= limit:
-                break
     return out
 
 
@@ -105,8 +109,8 @@ def knowledge_search(*, actor: Actor, filters: KnowledgeFilters, limit: int = 20
     ranked = index.rank(filters.q, limit=SEARCH_CANDIDATES)
     if not ranked:
         return SearchResult([], 0, True)
-    found = _ranked(rows, ranked, SEARCH_CANDIDATES)
-    return SearchResult(found[offset : offset + limit], len(found), True)
+    visible = _visible_ranked(rows, ranked)
+    return SearchResult(_load(rows, visible[offset : offset + limit]), len(visible), True)
 
 
 def knowledge_get(*, actor: Actor, entry_id: int) -> KnowledgeEntry:
@@ -126,7 +130,7 @@ def knowledge_suggest(
     if not ranked:
         return []
     rows = scope_knowledge(actor).filter(state=EntryState.PUBLISHED).select_related("category", "department")
-    return _ranked(rows, ranked, limit)
+    return _load(rows, _visible_ranked(rows, ranked)[:limit])
 
 
 def knowledge_for_case(*, actor: Actor, case: Case, limit: int = 3) -> list[KnowledgeEntry]:
