@@ -87,6 +87,26 @@ def sample_case_ids(n: int) -> list[str]:
     return [str(pk) for pk in Case.objects.filter(id__in=range(1, top + 1, step)).values_list("id", flat=True)[:n]]
 
 
+@sampler("search_queries")
+def sample_search_queries(n: int) -> list[str]:
+    """Two-word Chinese queries (issue 7): the first two content words of case titles spread over
+    the ledger — words the cases really use, so each query matches many of them."""
+    from qifu.cases.models import Case
+    from qifu.search.text import content_terms
+
+    top = Case.objects.order_by("-id").values_list("id", flat=True).first()
+    if top is None:
+        return []
+    step = max(1, top // 200)
+    titles = Case.objects.filter(id__in=range(1, top + 1, step)).values_list("title", flat=True)[:200]
+    queries: dict[str, None] = {}
+    for title in titles:
+        words = [w for w in content_terms(title) if len(w) >= 2 and not w.isascii()]
+        if len(words) >= 2:
+            queries.setdefault(f"{words[0]} {words[1]}", None)
+    return list(queries)[: min(n, 20)]
+
+
 @sampler("months")
 def sample_months(n: int) -> list[str]:
     """The last three months with cases, YYYY-MM (the assessment's period)."""
