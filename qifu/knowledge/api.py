@@ -80,7 +80,7 @@ def get_knowledge(request: HttpRequest, entry_id: int) -> dict[str, object]:
     description="403 `knowledge_forbidden`; 422 `knowledge_invalid` with `field` (empty or too long title or "
     "answer — answers up to 10,000 characters —, unknown category or department).",
 )
-def create_knowledge(request: HttpRequest, payload: KnowledgeIn) -> Status:
+def create_knowledge(request: HttpRequest, payload: KnowledgeIn) -> Status[dict[str, object]]:
     actor = actor_of(request)
     entry = knowledge_create(actor=actor, data=_data(payload))
     return Status(201, knowledge_out(knowledge_get(actor=actor, entry_id=entry.pk), actor))

@@ -1,6 +1,6 @@
 """The entry form (shape only: the rules — lengths, who writes which department — are in services)."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -47,11 +47,15 @@ class EntryForm(forms.Form):
         cats = [("", _("不限类别"))]
         for d in departments:
             cats.extend((c.code, c.name) for c in getattr(d, "active_categories", []))
-        self.fields["category"].choices = cats
+        cast(forms.ChoiceField, self.fields["category"]).choices = cats
         if actor.role == "desk":
-            self.fields["department"].choices = [("", _("按类别默认"))] + [(d.code, d.name) for d in departments]
+            cast(forms.ChoiceField, self.fields["department"]).choices = [("", _("按类别默认"))] + [
+                (d.code, d.name) for d in departments
+            ]
         else:  # department staff write their own department's entries only
-            self.fields["department"].choices = [(d.code, d.name) for d in departments if d.pk == actor.department_id]
+            cast(forms.ChoiceField, self.fields["department"]).choices = [
+                (d.code, d.name) for d in departments if d.pk == actor.department_id
+            ]
 
     def entry_data(self) -> EntryData:
         d = self.cleaned_data

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 from django.db.models import Count, Max
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
 
 from qifu.knowledge.models import KnowledgeEntry
 from qifu.search.text import STOPWORDS, index_terms
