@@ -2,6 +2,7 @@
 among 200 unrelated ones, are grouped into exactly those 3 clusters with purity ≥ 0.9."""
 
 from collections import Counter
+from typing import Any
 
 import pytest
 
@@ -17,13 +18,14 @@ WHO = {"power": range(0, 10), "graduates": range(5, 15), "trucks": range(10, 20)
 def world(cast):
     shared_firms = enterprises(20)
     other_firms = enterprises(200, start=6000)
-    rows, truth = [], []
+    rows: list[tuple[Any, str, str]] = []
+    truth: list[str | None] = []
     for problem, (category, texts) in SHARED.items():
         for firm, text in zip(WHO[problem], texts, strict=True):
             rows.append((shared_firms[firm], category, text))
             truth.append(problem)
-    for firm, (category, text) in zip(other_firms, unrelated(200), strict=True):
-        rows.append((firm, category, text))
+    for other, (category, text) in zip(other_firms, unrelated(200), strict=True):
+        rows.append((other, category, text))
         truth.append(None)
     cases = open_cases(rows, cast.desk)
     return {c.pk: label for c, label in zip(cases, truth, strict=True)}

@@ -71,19 +71,20 @@ def test_other_refusals_change_nothing(cast):
     closed = drive(cast, "closed")
     before = _state(a1, a2, b1, closed)
     desk = Actor.of(cast.desk)
-    for kwargs, code in [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"case_id": a1.pk, "into_id": a1.pk}, "merge_self"),
         ({"case_id": a1.pk, "into_id": b1.pk}, "merge_other_enterprise"),
         ({"case_id": closed.pk, "into_id": a2.pk}, "merge_source_closed"),
-    ]:
-        with pytest.raises(Conflict) as exc:
-            case_merge(actor=desk, **kwargs)
-        assert exc.value.code == code
+    ]
+    for ids, code in cases:
+        with pytest.raises(Conflict) as refused:
+            case_merge(actor=desk, case_id=ids["case_id"], into_id=ids["into_id"])
+        assert refused.value.code == code
     for who in ("leader", "jfj_head", "liaison_a", "ent_a"):
-        with pytest.raises((Conflict, NotFound)) as exc:
+        with pytest.raises((Conflict, NotFound)) as other:
             case_merge(actor=Actor.of(getattr(cast, who)), case_id=a1.pk, into_id=a2.pk)
         want = "not_found" if who == "jfj_head" else "action_not_allowed"
-        assert exc.value.code == want, who
+        assert other.value.code == want, who
     with pytest.raises(NotFound):
         case_merge(actor=Actor.of(cast.ent_b), case_id=a1.pk, into_id=a2.pk)
     assert _state(a1, a2, b1, closed) == before

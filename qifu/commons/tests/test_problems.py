@@ -79,7 +79,7 @@ def test_cluster_to_problem_to_answer_to_ratings(cast, three):
     for key, user in (("a", cast.ent_a), ("b", cast.ent_b), ("c", three["ent_c"])):
         case = Case.objects.get(pk=three[key].pk)
         assert case.state == "resolved" and case.answer == problem.answer and not case.paused
-        assert case.lead_department.code == "JFJ"
+        assert case.lead_department is not None and case.lead_department.code == "JFJ"
         event = CaseEvent.objects.get(case=case, action="resolve")
         assert event.public and event.data == {"common": problem.pk}
         assert Notification.objects.filter(recipient=user, kind="case_resolve").exists(), key
@@ -172,7 +172,9 @@ def test_pages_and_query_bounds(cast, three, client, django_assert_max_num_queri
     assert key.status_code == 401
     from qifu.commons.selectors import cluster_latest
 
-    cluster_key = cluster_latest().clusters[0]["key"]
+    latest = cluster_latest()
+    assert latest is not None
+    cluster_key = latest.clusters[0]["key"]
     r = client.post(reverse("commons:create"), {"cluster": cluster_key, "title": "片区频繁停电", "lead": "JFJ"})
     assert r.status_code == 302
     client.get(reverse("commons:problems"))
@@ -189,6 +191,7 @@ def test_pages_and_query_bounds(cast, three, client, django_assert_max_num_queri
         html = client.get(reverse("commons:problems")).content.decode()
     assert "片区频繁停电" in html and html.count('href="/commons/problems/') >= 4
     problem = problem_list(actor=Actor.of(cast.desk)).last()  # the first: from the cluster, JFJ leads
+    assert problem is not None
     with django_assert_max_num_queries(12):
         assert client.get(reverse("commons:problem", args=[problem.pk])).status_code == 200
     with django_assert_max_num_queries(12):

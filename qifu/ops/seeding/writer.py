@@ -48,6 +48,7 @@ from qifu.enterprises.models import Enterprise
 from qifu.enterprises.services import CONTACT_NAME_CTX, CONTACT_PHONE_CTX, normalize_phone
 from qifu.linkage.models import Linkage, TaskForce, TaskForceMember
 from qifu.ops.seeding.cases import CasePlanner, CaseWorld, Cat, TableCalendar, days_to_cover
+from qifu.ops.seeding.commons import seed_commons
 from qifu.ops.seeding.indicators import seed_indicators
 from qifu.ops.seeding.knowledge import seed_knowledge
 from qifu.ops.seeding.meetings import seed_meetings
@@ -281,6 +282,7 @@ class Writer:
         seed_indicators(self)
         seed_memberships(self)
         seed_policies(self)
+        seed_commons(self)  # a few common problems, and the first cluster snapshot (qifu.commons)
         seed_knowledge(self)  # the demo knowledge base (issue 7 item 5)
         # Explicit keys leave PostgreSQL's sequences behind: move them past the new rows.
         with connection.cursor() as cursor:

@@ -18,6 +18,7 @@ from qifu.cases.models import OPEN_STATES, Case, CaseEvent, CasePart, CaseSequen
 from qifu.cases.services import CaseData, case_act, case_file
 from qifu.linkage.models import Linkage
 from qifu.ops.seeding.cases import TableCalendar
+from qifu.ops.seeding.commons import COMMON_CASES
 from qifu.ops.seeding.digest import seed_digest
 from qifu.ops.seeding.scales import SCALES
 from qifu.workcal.calendar import WorkCalendar, zone_calendar
@@ -56,7 +57,7 @@ def test_cases_are_deterministic_for_a_seed_and_a_day():
 
     # then
     assert seed_digest() == first
-    assert Case.objects.count() == SCALES["small"].cases
+    assert Case.objects.count() == SCALES["small"].cases + COMMON_CASES  # + qifu.commons demo cases
 
 
 def test_another_day_moves_the_timelines():

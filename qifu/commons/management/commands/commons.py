@@ -39,7 +39,7 @@ class Command(BaseCommand):
             )
         except QifuError as exc:
             raise CommandError(exc.message, returncode=2) from exc
-        doc = {
+        doc: dict[str, Any] = {
             "computed_at": snapshot.computed_at.isoformat(),
             "days": snapshot.days,
             "min_enterprises": snapshot.min_enterprises,
