@@ -113,19 +113,29 @@ def _from(q: Query) -> tuple[str, str]:
     return q.kind.fts_table, f"{q.kind.fts_table}.rowid"
 
 
+# Ranking reads the scoring function for every candidate (bm25 looks up each row's length): over
+# 1,000,000 cases a two-word query matches 5,000-15,000 of them and ranking them all took 200-400 ms (a loaded
+# machine; 500 of them: 40-60 ms with the count).
+# So the newest CANDIDATES matches (the index walks them newest first and stops) are ranked; when
+# fewer match, the ranking is exact. docs/SEARCH.md.
+CANDIDATES = 500
+
+
 def ranked_ids(q: Query, *, limit: int, offset: int) -> list[int]:
-    """Keys of the best matches, best first (newest first among equals)."""
+    """Keys of the best matches among the newest CANDIDATES, best first (newest first among equals)."""
     where, params = _where(q)
     source, key = _from(q)
-    if connection.vendor == "postgresql":
-        rank = "ts_rank(d.tsv, to_tsquery('simple', %s)) DESC"
-        params = [*params, q.expression]
-    else:
-        rank = f"bm25({q.kind.fts_table})"
+    window = max(CANDIDATES, offset + limit)
     # table and column names are this module's constants; every value is a parameter
-    sql = f"SELECT {key} FROM {source} WHERE {where} ORDER BY {rank}, {key} DESC LIMIT %s OFFSET %s"  # noqa: S608
+    if connection.vendor == "postgresql":
+        inner = f"SELECT {key} AS k, ts_rank(d.tsv, to_tsquery('simple', %s)) AS r FROM {source} WHERE {where}"  # noqa: S608
+        params = [q.expression, *params]
+        sql = f"SELECT k FROM ({inner} ORDER BY {key} DESC LIMIT %s) c ORDER BY r DESC, k DESC LIMIT %s OFFSET %s"  # noqa: S608
+    else:
+        inner = f"SELECT {key} AS k, bm25({q.kind.fts_table}) AS r FROM {source} WHERE {where}"  # noqa: S608
+        sql = f"SELECT k FROM ({inner} ORDER BY {key} DESC LIMIT %s) ORDER BY r, k DESC LIMIT %s OFFSET %s"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit, offset])
+        cursor.execute(sql, [*params, window, limit, offset])
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -139,17 +149,16 @@ def count(q: Query, *, cap: int | None = None) -> int:
 
 
 def explain(q: Query, *, limit: int = 20) -> list[str]:
-    """The plan of the ranked query (docs, the bench report)."""
+    """The plan of the ranked query (docs, `qifu search query --explain`)."""
     where, params = _where(q)
     source, key = _from(q)
     if connection.vendor == "postgresql":
-        rank = "ts_rank(d.tsv, to_tsquery('simple', %s)) DESC"
-        sql = f"EXPLAIN SELECT {key} FROM {source} WHERE {where} ORDER BY {rank} LIMIT %s"  # noqa: S608
-        params = [*params, q.expression, limit]
+        inner = f"SELECT {key} AS k, ts_rank(d.tsv, to_tsquery('simple', %s)) AS r FROM {source} WHERE {where}"  # noqa: S608
+        params = [q.expression, *params]
+        sql = f"EXPLAIN SELECT k FROM ({inner} ORDER BY {key} DESC LIMIT %s) c ORDER BY r DESC LIMIT %s"  # noqa: S608
     else:
-        rank = f"bm25({q.kind.fts_table})"
-        sql = f"EXPLAIN QUERY PLAN SELECT {key} FROM {source} WHERE {where} ORDER BY {rank} LIMIT %s"  # noqa: S608
-        params = [*params, limit]
+        inner = f"SELECT {key} AS k, bm25({q.kind.fts_table}) AS r FROM {source} WHERE {where}"  # noqa: S608
+        sql = f"EXPLAIN QUERY PLAN SELECT k FROM ({inner} ORDER BY {key} DESC LIMIT %s) ORDER BY r LIMIT %s"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*params, CANDIDATES, limit])
         return [" ".join(str(c) for c in row) for row in cursor.fetchall()]

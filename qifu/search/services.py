@@ -35,8 +35,8 @@ Progress = Callable[[int], None]
 def _case_docs(ids: Sequence[int]) -> list[CaseDoc]:
     events: dict[int, list[tuple[bool, str]]] = defaultdict(list)
     rows = CaseEvent.objects.filter(case_id__in=ids).exclude(text="").order_by("case_id", "id")
-    for case_id, public, text in rows.values_list("case_id", "public", "text"):
-        events[case_id].append((public, text))
+    for case_id, is_public, event_text in rows.values_list("case_id", "public", "text"):
+        events[case_id].append((is_public, event_text))
     docs = []
     for pk, enterprise_id, title, text, answer in Case.objects.filter(pk__in=ids).values_list(
         "pk", "enterprise_id", "title", "text", "answer"
