@@ -130,8 +130,8 @@ def digest(blob: bytes, meta: dict[str, Any]) -> str:
 def fit(docs: Sequence[list[str]], categories: Sequence[str], departments: Sequence[str], seed: int = 0) -> Fitted:
     """Fit TF-IDF and the two classifiers on feature lists (already cut, see `features`); a sample
     whose department is "" trains the category model only."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import SGDClassifier
+    from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
+    from sklearn.linear_model import SGDClassifier  # type: ignore[import-untyped]
 
     def same(terms: list[str]) -> list[str]:
         return terms

@@ -207,7 +207,7 @@ def suggest(text: str) -> Suggestion:
                 return Suggestion("model", version, cat[0], dep[0], cat[1:3], dep[1:3])
     ranked = keywords.ranked(text, list(labels.categories))
     cat = [Choice(c, labels.categories[c][0], p) for c, p in ranked[:3]]
-    dep: list[Choice] = []
+    dep = []
     for c in cat:  # each category's default lead department, in the same order, once each
         code = labels.categories[c.code][1]
         if code in labels.departments and code not in {d.code for d in dep}:

@@ -14,6 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -34,7 +35,7 @@ Progress = Callable[[str], None]
 class Evaluation:
     n_train: int
     n_test: int
-    split_at: object  # datetime of the first held-out case, or None
+    split_at: datetime | None  # filing time of the first held-out case
     scores: engine.Scores
     train_terms: list[list[str]]
     train: list[Sample]

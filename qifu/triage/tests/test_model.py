@@ -25,7 +25,7 @@ def test_split_is_by_time_and_no_future_case_is_trained_on(cast):
     assert [s.at for s in rows] == sorted(s.at for s in rows)
     ev = triage_evaluate(samples=list(reversed(rows)))  # given in any order, split by filing time
     assert ev.n_train == 200 and ev.n_test == 50
-    assert max(s.at for s in ev.train) < ev.split_at
+    assert ev.split_at is not None and max(s.at for s in ev.train) < ev.split_at
     assert {s.at for s in ev.train} == {s.at for s in rows[:200]}
     assert sum(ev.scores.confusion[c][p] for c in ev.scores.confusion for p in ev.scores.confusion[c]) == 50
 
@@ -42,6 +42,7 @@ def test_time_split_keeps_the_newest_for_testing():
 def test_train_stores_a_version_and_suggestions_come_from_it(history, cast):
     row = triage_train(actor=None, limit=10_000)
     assert row.n_samples == 400 and row.n_train == 320 and row.n_test == 80
+    assert row.top1 is not None and row.top3 is not None and row.dept_top1 is not None
     assert 0 < row.top1 <= row.top3 <= 1 and row.dept_top1 > 0.5
     s = suggest("出口退税申报了好几个月还没到账，请帮忙查一下")
     assert s.source == "model" and s.version == row.pk

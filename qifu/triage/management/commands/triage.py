@@ -74,7 +74,7 @@ class Command(BaseCommand):
             "samples": len(samples),
             "train": ev.n_train,
             "test": ev.n_test,
-            "split_at": ev.split_at.isoformat() if ev.split_at else None,  # type: ignore[attr-defined]
+            "split_at": ev.split_at.isoformat() if ev.split_at else None,
             "top1": round(ev.scores.top1, 4),
             "top3": round(ev.scores.top3, 4),
             "department_top1": round(ev.scores.dept_top1, 4),
