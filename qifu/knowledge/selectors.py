@@ -113,6 +113,27 @@ def knowledge_search(*, actor: Actor, filters: KnowledgeFilters, limit: int = 20
     return SearchResult(_load(rows, visible[offset : offset + limit]), len(visible), True)
 
 
+class RankedEntries:
+    """A searched list for Django's Paginator: its length is the visible matches, and a slice loads
+    only that page's rows (in rank order, with `.score`)."""
+
+    def __init__(self, rows: QuerySet[KnowledgeEntry], ranked: list[tuple[int, float]]) -> None:
+        self.rows, self.ranked = rows, ranked
+
+    def __len__(self) -> int:
+        return len(self.ranked)
+
+    def __getitem__(self, key: slice) -> list[KnowledgeEntry]:
+        return _load(self.rows, self.ranked[key])
+
+
+def knowledge_ranked(*, actor: Actor, filters: KnowledgeFilters) -> RankedEntries:
+    """Every visible match of `filters.q` (up to SEARCH_CANDIDATES), by relevance, loaded per page."""
+    rows = knowledge_list(actor=actor, filters=filters)
+    ranked = index.rank(filters.q, limit=SEARCH_CANDIDATES) if filters.q else []
+    return RankedEntries(rows, _visible_ranked(rows, ranked) if ranked else [])
+
+
 def knowledge_get(*, actor: Actor, entry_id: int) -> KnowledgeEntry:
     """One entry the actor sees; NotFound for a missing and an invisible one alike."""
     rows = scope_knowledge(actor).select_related("category", "department", "source_case", "created_by", "updated_by")

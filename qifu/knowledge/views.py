@@ -6,8 +6,10 @@ Parse → call one selector or service → render (STYLE.md §6.2.4). Visibility
 (`scope_knowledge`); who writes is the services'. The three administrators get 404.
 """
 
+from typing import Any
+
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -27,7 +29,7 @@ from qifu.knowledge.selectors import (
     knowledge_for_case,
     knowledge_get,
     knowledge_list,
-    knowledge_search,
+    knowledge_ranked,
     knowledge_suggest,
 )
 from qifu.knowledge.services import (
@@ -41,7 +43,6 @@ from qifu.knowledge.services import (
 from qifu.reference.selectors import department_list
 
 PER_PAGE = 20
-SEARCH_MAX = 500
 
 
 def _filters(request: HttpRequest) -> KnowledgeFilters:
@@ -58,9 +59,10 @@ def _filters(request: HttpRequest) -> KnowledgeFilters:
 def list_entries(request: HttpRequest, actor: Actor) -> HttpResponse:
     """知识库 (staff) or 常见问题答复 (enterprises): search box and filters; relevance when searched."""
     filters = _filters(request)
+    page: Page[Any]
     if filters.q:
-        found = knowledge_search(actor=actor, filters=filters, limit=SEARCH_MAX).items
-        page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
+        ranked: Any = knowledge_ranked(actor=actor, filters=filters)  # len() and slices, loaded per page
+        page = Paginator(ranked, PER_PAGE).get_page(request.GET.get("page"))
     else:
         page = paginate(request, knowledge_list(actor=actor, filters=filters), PER_PAGE)
     context = {
