@@ -19,6 +19,7 @@ from qifu.bench import wrk
 from qifu.bench.environment import BenchEnv, data_dir_for
 from qifu.bench.scenarios import (
     NEEDS_POLICIES,
+    NEEDS_TRIAGE,
     Auth,
     Batch,
     BatchResult,
@@ -222,6 +223,8 @@ def _run_all(
             outcome.results["seed"] = BatchResult(seconds)
         if opts.seed and any(item.name in NEEDS_POLICIES for item in items):
             env.ensure_policies(say=note)
+        if any(item.name in NEEDS_TRIAGE for item in items):  # a model in the bench database (docs/TRIAGE.md)
+            env.qifu("triage", "train", "--if-missing", "--no-progress")
         note("collectstatic")
         env.collectstatic()
         samples = env.samples()

@@ -461,6 +461,31 @@ scenario(
     description="full-text search (API): a two-word Chinese query over every case, ranked, first page, as the desk",
 )
 
+
+# --- Triage (issue 7 item 2): one category and lead-department suggestion -----------------------
+# The runner trains a model first when the bench database has none (`qifu triage train
+# --if-missing`: the newest 200,000 settled cases).
+NEEDS_TRIAGE = frozenset({"triage"})
+
+
+def triage_body(samples: Samples) -> str:
+    """A request as an enterprise writes it, drawn from the seed's text generator (not a seeded case)."""
+    from qifu.ops.seeding.case_text import samples as generated
+
+    texts = [text for text, _, _ in generated(23, seed=7)]
+    return json.dumps({"text": texts[-1]}, ensure_ascii=False)
+
+
+scenario(
+    "triage",
+    paths=lambda s: ["/api/v1/triage"],
+    auth=Auth.TOKEN,
+    method="POST",
+    body=triage_body,
+    user="desk",
+    description="one triage suggestion (POST /api/v1/triage: jieba cut, TF-IDF, two linear models) as the desk",
+)
+
 # --- Targets (PRODUCT.md §4: stated for the city scale, checked at every scale) ---------------
 P95_LIMIT_MS = 50.0
 LIST_SHARE_OF_BASELINE = 0.15
@@ -532,6 +557,8 @@ POLICY_MATCH_SECONDS = 10.0  # issue 5: 1,000 policies x 100,000 enterprises on 
 _p95_check("enterprise_policies", P95_LIMIT_MS)
 SEARCH_P95_MS = 100.0  # issue 7: a two-word Chinese query over 1,000,000 cases
 _p95_check("search", SEARCH_P95_MS)
+TRIAGE_P95_MS = 50.0  # issue 7: one suggestion
+_p95_check("triage", TRIAGE_P95_MS)
 
 
 def _figures(result: BatchResult) -> str:

@@ -86,3 +86,16 @@ def test_model_page_for_the_system_administrator_only(client, cast, history, dja
         assert client.get(reverse("triage:model")).status_code == 404
         assert client.post(reverse("triage:retrain")).status_code == 404
     assert TriageModel.objects.count() == 1
+
+
+def test_the_bench_scenario_posts_a_generated_request_the_api_answers(cast):
+    import json
+
+    from qifu.bench import scenarios
+
+    item = scenarios.REGISTRY["triage"]
+    assert isinstance(item, scenarios.Scenario) and "triage" in scenarios.NEEDS_TRIAGE
+    assert item.method == "POST" and item.paths({}) == ["/api/v1/triage"] and item.body is not None
+    body = json.loads(item.body({}))
+    r = ApiClient(getattr(cast, item.user)).post("/api/v1/triage", body)
+    assert r.status_code == 200 and r.json()["category"]["code"]
