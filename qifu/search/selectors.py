@@ -21,11 +21,11 @@ from django.utils.translation import gettext as _
 
 from qifu.access.actor import Actor
 from qifu.access.scopes import scope_cases, scope_enterprises, scope_policies
-from qifu.cases.models import Case, CaseEvent
+from qifu.cases.models import Case, CaseEvent, CaseState
 from qifu.core.crypto import blind_index
 from qifu.core.errors import RuleViolation
 from qifu.enterprises.services import CONTACT_PHONE_CTX, normalize_phone
-from qifu.policies.models import Policy
+from qifu.policies.models import Policy, PolicyStatus
 from qifu.search import engine
 from qifu.search.errors import SearchErrorCode
 from qifu.search.highlight import mark, pattern, snippet
@@ -158,6 +158,11 @@ def search(*, actor: Actor, q: str, type: str = "cases", limit: int = 20, offset
 # --- the rows of one page, in rank order ---------------------------------------------------------
 
 
+def _url(name: str, sample: str = "987654321") -> str:
+    """The page address of NAME as a format string (one reverse() per page, not per row)."""
+    return reverse(name, args=[sample]).replace(sample, "{}")
+
+
 def _case_hits(actor: Actor, ids: Sequence[int], rx: re.Pattern[str] | None) -> list[Hit]:
     if not ids:
         return []
@@ -173,6 +178,8 @@ def _case_hits(actor: Actor, ids: Sequence[int], rx: re.Pattern[str] | None) -> 
     texts: dict[int, list[str]] = defaultdict(list)
     for case_id, text in events.values_list("case_id", "text"):
         texts[case_id].append(text)
+    states = {value: str(label) for value, label in CaseState.choices}  # get_state_display: 0.7 ms a row
+    url = _url("cases:detail")
     hits = []
     for pk in ids:
         c = cases.get(pk)
@@ -185,8 +192,8 @@ def _case_hits(actor: Actor, ids: Sequence[int], rx: re.Pattern[str] | None) -> 
                 title=c.title,
                 title_html=mark(c.title, rx),
                 snippet=snippet([c.text, c.answer, *texts.get(pk, [])], rx),
-                url=reverse("cases:detail", args=[c.pk]),
-                meta=f"{c.number} · {c.enterprise.name} · {c.get_state_display()}",
+                url=url.format(c.pk),
+                meta=f"{c.number} · {c.enterprise.name} · {states.get(c.state, c.state)}",
             )
         )
     return hits
@@ -198,6 +205,7 @@ def _enterprise_hits(actor: Actor, ids: Sequence[int], rx: re.Pattern[str] | Non
     docs = EnterpriseDoc.objects.filter(pk__in=ids).select_related("enterprise")
     fields = ("former_names", "enterprise__uscc", "enterprise__name", "enterprise__park")
     rows = {d.pk: d for d in docs.only(*fields)}  # one query: the rows and their former names
+    url = _url("enterprises:detail", "913205830000000000")
     hits = []
     for pk in ids:
         doc = rows.get(pk)
@@ -213,7 +221,7 @@ def _enterprise_hits(actor: Actor, ids: Sequence[int], rx: re.Pattern[str] | Non
                 title=e.name,
                 title_html=mark(e.name, rx),
                 snippet=snippet([*shown, e.uscc, e.park], rx),
-                url=reverse("enterprises:detail", args=[e.uscc]),
+                url=url.format(e.uscc),
                 meta=" · ".join(x for x in (e.uscc, e.park) if x),
             )
         )
@@ -225,6 +233,8 @@ def _policy_hits(actor: Actor, ids: Sequence[int], rx: re.Pattern[str] | None) -
         return []
     fields = ("pk", "code", "title", "document_no", "summary", "benefit", "interpretation", "full_text", "status")
     rows = {p.pk: p for p in Policy.objects.filter(pk__in=ids).only(*fields)}
+    statuses = {value: str(label) for value, label in PolicyStatus.choices}
+    url = _url("policies:detail", "SEARCHKEY")
     hits = []
     for pk in ids:
         p = rows.get(pk)
@@ -237,8 +247,8 @@ def _policy_hits(actor: Actor, ids: Sequence[int], rx: re.Pattern[str] | None) -
                 title=p.title,
                 title_html=mark(p.title, rx),
                 snippet=snippet([p.summary, p.benefit, p.interpretation, p.full_text, p.document_no], rx),
-                url=reverse("policies:detail", args=[p.code]),
-                meta=" · ".join(x for x in (p.code, p.document_no, p.get_status_display()) if x),
+                url=url.format(p.code),
+                meta=" · ".join(x for x in (p.code, p.document_no, statuses.get(p.status, p.status)) if x),
             )
         )
     return hits
