@@ -19,6 +19,7 @@ import hashlib
 import io
 import json
 import re
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -130,6 +131,7 @@ def digest(blob: bytes, meta: dict[str, Any]) -> str:
 def fit(docs: Sequence[list[str]], categories: Sequence[str], departments: Sequence[str], seed: int = 0) -> Fitted:
     """Fit TF-IDF and the two classifiers on feature lists (already cut, see `features`); a sample
     whose department is "" trains the category model only."""
+    from sklearn.exceptions import ConvergenceWarning  # type: ignore[import-untyped]
     from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
     from sklearn.linear_model import SGDClassifier  # type: ignore[import-untyped]
 
@@ -145,8 +147,10 @@ def fit(docs: Sequence[list[str]], categories: Sequence[str], departments: Seque
         classes = sorted(set(labels))
         if len(classes) <= 1:  # a single class is certain whatever the text; none: no suggestion
             return classes, np.zeros((x.shape[1], len(classes))), np.zeros(len(classes))
-        clf = SGDClassifier(loss="log_loss", alpha=2e-5, max_iter=50, tol=1e-4, random_state=seed)
-        clf.fit(xs, labels)
+        clf = SGDClassifier(loss="log_loss", alpha=2e-5, max_iter=20, tol=1e-3, random_state=seed)
+        with warnings.catch_warnings():  # the epochs are capped on purpose (accuracy flat beyond ~7)
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            clf.fit(xs, labels)
         coef, bias = clf.coef_, clf.intercept_
         if len(classes) == 2:  # binary: sklearn keeps one row; expand to one per class
             coef, bias = np.vstack([-coef, coef]), np.concatenate([-bias, bias])
