@@ -231,9 +231,16 @@ def test_api(cast, three, api_as):
     assert r.status_code == 409 and r.json()["code"] == "common_answered"
 
 
-def test_cockpit_figure(cast, three):
+def test_cockpit_figure(cast, three, client, api_as):
     _create(cast, three)
     f = cockpit_figures(actor=Actor.of(cast.leader), month=timezone.localdate())
     assert f.problems.total == 1 and f.problems.open == 1
     assert [(x.key, x.value) for x in f.problems.by_category] == [("utilities", 1)]
     assert {x.key: x.value for x in f.problems.by_industry} == {"C": 1}
+    client.force_login(cast.leader)
+    html = client.get(reverse("cockpit:index")).content.decode()
+    assert 'id="problems-by-category"' in html and "水电气保障" in html
+    body = api_as(cast.desk).get("/api/v1/cockpit").json()
+    assert body["problems"]["total"] == 1 and body["problems"]["by_industry"][0]["key"] == "C"
+    r = client.get(reverse("cockpit:export_section", args=["problems"]))
+    assert r.status_code == 200
