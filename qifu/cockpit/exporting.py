@@ -131,7 +131,7 @@ def _common(f: CockpitFigures) -> Sheet:
 
 
 def _problems(f: CockpitFigures) -> Sheet:
-    rows = [["类别", x.name, x.value] for x in f.problems.by_category]
+    rows: list[Sequence[Value]] = [["类别", x.name, x.value] for x in f.problems.by_category]
     rows += [["行业门类", x.name, x.value] for x in f.problems.by_industry]
     return Sheet(
         title="共性问题",
