@@ -32,24 +32,38 @@ Progress = Callable[[int], None]
 # --- one kind's documents, for a batch of ids --------------------------------------------------
 
 
+def _keys(ids: Sequence[int], field: str = "pk") -> dict[str, Any]:
+    """A filter for sorted IDS: a range for a batch (Django resolves each value of an IN list, 55 µs
+    an id), IN for a few; the rows outside IDS that a range may add are dropped by the caller."""
+    if len(ids) > 20:
+        return {f"{field}__gte": ids[0], f"{field}__lte": ids[-1]}
+    return {f"{field}__in": ids}
+
+
 def _case_docs(ids: Sequence[int]) -> list[CaseDoc]:
+    wanted = set(ids)
     events: dict[int, list[tuple[bool, str]]] = defaultdict(list)
-    rows = CaseEvent.objects.filter(case_id__in=ids).exclude(text="").order_by("case_id", "id")
+    rows = CaseEvent.objects.filter(**_keys(ids, "case_id")).exclude(text="").order_by("case_id", "id")
     for case_id, is_public, event_text in rows.values_list("case_id", "public", "text"):
         events[case_id].append((is_public, event_text))
     docs = []
-    for pk, enterprise_id, title, text, answer in Case.objects.filter(pk__in=ids).values_list(
+    for pk, enterprise_id, title, text, answer in Case.objects.filter(**_keys(ids)).values_list(
         "pk", "enterprise_id", "title", "text", "answer"
     ):
+        if pk not in wanted:
+            continue
         public, internal = case_terms(title=title, text=text, answer=answer, events=events.get(pk, ()))
         docs.append(CaseDoc(case_id=pk, enterprise_id=enterprise_id, public_terms=public, internal_terms=internal))
     return docs
 
 
 def _enterprise_docs(ids: Sequence[int]) -> list[EnterpriseDoc]:
-    known = {d.pk: d for d in EnterpriseDoc.objects.filter(pk__in=ids).only("pk", "name", "former_names")}
+    known = {d.pk: d for d in EnterpriseDoc.objects.filter(**_keys(ids)).only("pk", "name", "former_names")}
     docs = []
-    for pk, name, uscc in Enterprise.objects.filter(pk__in=ids).values_list("pk", "name", "uscc"):
+    wanted = set(ids)
+    for pk, name, uscc in Enterprise.objects.filter(**_keys(ids)).values_list("pk", "name", "uscc"):
+        if pk not in wanted:
+            continue
         old = known.get(pk)
         former = list(old.former_names) if old is not None else []
         if old is not None and old.name and old.name != name and old.name not in former:
