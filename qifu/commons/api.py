@@ -13,7 +13,7 @@ paths are full:
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from qifu.access.scopes import may_manage_commons
 from qifu.api import actor_of
@@ -44,12 +44,13 @@ from qifu.commons.selectors import (
 from qifu.commons.services import (
     ProblemData,
     case_merge,
-    clusters_snapshot,
+    clusters_check,
     common_answer,
     common_create,
     common_member_remove,
     common_members_add,
 )
+from qifu.commons.tasks import commons_cluster_task
 from qifu.core.errors import NotFound
 from qifu.core.pagination import PageIn, page_of
 from qifu.core.schemas import errors
@@ -120,12 +121,16 @@ def clusters(request: HttpRequest) -> dict[str, Any]:
 
 @router.post(
     "/commons/clusters/recompute",
-    response={200: ClustersOut, **errors(404)},
-    summary="Recompute the clusters now (desk)",
+    response={202: ClustersOut, **errors(404, 422)},
+    summary="Queue a recompute of the clusters (desk); answers the latest snapshot so far",
 )
-def recompute(request: HttpRequest, payload: RecomputeIn) -> dict[str, Any]:
-    clusters_snapshot(actor=_desk(request), days=payload.days, min_enterprises=payload.min_enterprises)
-    return _clusters()
+def recompute(request: HttpRequest, payload: RecomputeIn) -> Status[dict[str, Any]]:
+    """At city scale a recompute takes tens of seconds, so the worker does it: poll
+    `GET /commons/clusters` and compare `computed_at`."""
+    actor = _desk(request)
+    clusters_check(actor=actor, days=payload.days, min_enterprises=payload.min_enterprises)
+    commons_cluster_task(actor.id, payload.days, payload.min_enterprises)
+    return Status(202, _clusters())
 
 
 def _detail(actor: Any, problem_id: int) -> dict[str, Any]:
@@ -167,7 +172,7 @@ def problem(request: HttpRequest, problem_id: int) -> dict[str, Any]:
     description="403 `commons_forbidden`; 409 `common_case_not_open`, `common_case_taken`; 422 `too_few_cases`, "
     "`unknown_department`, `unknown_category`.",
 )
-def create(request: HttpRequest, payload: ProblemIn) -> tuple[int, dict[str, Any]]:
+def create(request: HttpRequest, payload: ProblemIn) -> Status[dict[str, Any]]:
     actor = actor_of(request)
     ids = list(payload.cases)
     terms = ""
@@ -180,7 +185,7 @@ def create(request: HttpRequest, payload: ProblemIn) -> tuple[int, dict[str, Any
         title=payload.title, lead=payload.lead, category=payload.category, days=payload.days, terms=terms
     )
     created = common_create(actor=actor, data=data, case_ids=ids)
-    return 201, _detail(actor, created.pk)
+    return Status(201, _detail(actor, created.pk))
 
 
 @router.post(

@@ -37,6 +37,11 @@ def similar_open_cases(
     return [Similar(cases[m.index], round(m.score, 3)) for m in matches[:limit]]
 
 
+def case_ids_by_number(*, actor: Actor, numbers: list[str]) -> dict[str, int]:
+    """Case numbers the actor may see -> ids (a form names cases by their numbers)."""
+    return dict(scope_cases(actor).filter(number__in=numbers).values_list("number", "id"))
+
+
 def cluster_latest() -> ClusterSnapshot | None:
     return ClusterSnapshot.objects.order_by("-computed_at", "-id").first()
 

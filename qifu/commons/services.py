@@ -41,6 +41,7 @@ from qifu.commons.models import CaseMerge, ClusterSnapshot, CommonMember, Common
 from qifu.core.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from qifu.notify.services import notify
 from qifu.reference.models import Category, Department
+from qifu.search.services import search_index_cases
 from qifu.workcal.calendar import zone_calendar
 
 S = CaseState
@@ -147,6 +148,7 @@ def case_merge(*, actor: Actor, case_id: int, into_id: int, note: str = "", now:
                 enterprise_id=case.enterprise_id, dedup_key=f"case:{case.pk}:event:{closed.pk}", new_key=True,
             )  # fmt: skip
         notices.case_event(into, kept, public_text=kept.text)
+        search_index_cases([case.pk, into.pk])  # the answer and the two timeline texts, in this transaction
     return case
 
 
@@ -241,6 +243,16 @@ def _described(found: list[tuple[int | None, list[int], list[str]]]) -> list[dic
     return sorted(out, key=lambda c: (-len(c["enterprises"]), -c["size"], c["key"]))
 
 
+def clusters_check(*, actor: Actor | None, days: int, min_enterprises: int) -> None:
+    """The desk's recompute parameters, checked before the task is queued (and again by it)."""
+    if actor is not None:
+        _desk_only(actor)
+    if not 1 <= days <= MAX_DAYS:
+        raise _bad(_("统计周期应在1到%(n)s天之间。") % {"n": MAX_DAYS}, "out_of_range", "days")
+    if not 2 <= min_enterprises <= 50:
+        raise _bad(_("企业数下限应在2到50之间。"), "out_of_range", "min_enterprises")
+
+
 def clusters_snapshot(
     *,
     actor: Actor | None = None,
@@ -251,12 +263,7 @@ def clusters_snapshot(
 ) -> ClusterSnapshot:
     """Compute the clusters and store them as the latest snapshot (the task, the command and the
     desk's 重新计算 button). ACTOR None: the scheduled task."""
-    if actor is not None:
-        _desk_only(actor)
-    if not 1 <= days <= MAX_DAYS:
-        raise _bad(_("统计周期应在1到%(n)s天之间。") % {"n": MAX_DAYS}, "out_of_range", "days")
-    if not 2 <= min_enterprises <= 50:
-        raise _bad(_("企业数下限应在2到50之间。"), "out_of_range", "min_enterprises")
+    clusters_check(actor=actor, days=days, min_enterprises=min_enterprises)
     today = today or timezone.localdate()
     started = time.monotonic()
     run = clusters_compute(today=today, days=days, min_enterprises=min_enterprises, progress=progress)
@@ -515,6 +522,7 @@ def common_answer(*, actor: Actor, problem_id: int, answer: str, now: datetime |
             )  # fmt: skip
             notices.case_event(case, event, public_text=answer)
             resolved.append(case.number)
+        search_index_cases([c.pk for c in cases if c.number in resolved])  # the answer, in this transaction
         problem.state = ProblemState.ANSWERED
         problem.answer = answer
         problem.answered_by = actor.user

@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from qifu.access.actor import Actor
-from qifu.access.scopes import may_manage_commons, scope_cases
+from qifu.access.scopes import may_manage_commons
 from qifu.access.web import business_view, role_view
 from qifu.commons.exporting import problems_export
 from qifu.commons.models import ProblemState
 from qifu.commons.selectors import (
     ProblemFilters,
+    case_ids_by_number,
     cluster_find,
     cluster_latest,
     member_rows,
@@ -30,9 +31,9 @@ from qifu.commons.selectors import (
 from qifu.commons.services import (
     DEFAULT_DAYS,
     DEFAULT_MIN_ENTERPRISES,
-    MAX_DAYS,
     ProblemData,
     case_merge,
+    clusters_check,
     common_answer,
     common_create,
     common_member_remove,
@@ -44,6 +45,7 @@ from qifu.core.excel import XLSX_CONTENT_TYPE
 from qifu.core.web import paginate
 from qifu.linkage.forms import resolve_enterprise
 from qifu.reference.models import Category, Department
+from qifu.reference.selectors import department_list
 from qifu.reference.taxonomy import INDUSTRY_SECTIONS
 
 PERIODS = (30, 60, 90, 180, 365)
@@ -61,7 +63,12 @@ def _may_read(actor: Actor) -> bool:
 
 
 def _departments() -> list[Department]:
-    return list(Department.objects.filter(active=True).order_by("sort", "code"))
+    return department_list()
+
+
+def _categories() -> dict[int, tuple[Category, str]]:
+    """Active categories by id, each with its default lead department's code (reference cache)."""
+    return {c.pk: (c, d.code) for d in department_list() for c in getattr(d, "active_categories", [])}
 
 
 @require_GET
@@ -69,7 +76,7 @@ def _departments() -> list[Department]:
 def clusters(request: HttpRequest, actor: Actor) -> HttpResponse:
     """共性问题线索: the latest snapshot's clusters, with a form per cluster to make it a problem."""
     snapshot = cluster_latest()
-    lead_of = dict(Category.objects.values_list("id", "department__code"))
+    lead_of = {pk: code for pk, (_c, code) in _categories().items()}
     found = [{**c, "lead": lead_of.get(c.get("category_id") or 0, "")} for c in (snapshot.clusters if snapshot else [])]
     context = {
         "snapshot": snapshot,
@@ -89,8 +96,10 @@ def recompute(request: HttpRequest, actor: Actor) -> HttpResponse:
     snapshot's time, so the desk sees when the new one has arrived."""
     days = _int(request.POST.get("days"), DEFAULT_DAYS)
     least = _int(request.POST.get("min_enterprises"), DEFAULT_MIN_ENTERPRISES)
-    if not (1 <= days <= MAX_DAYS and 2 <= least <= 50):
-        messages.error(request, _("统计周期或企业数下限无效。"))
+    try:
+        clusters_check(actor=actor, days=days, min_enterprises=least)
+    except QifuError as exc:
+        messages.error(request, exc.message)
         return redirect("commons:clusters")
     commons_cluster_task(actor.id, days, least)
     messages.success(request, _("已开始重新计算，完成后本页显示新的计算时间。"))
@@ -102,7 +111,7 @@ def recompute(request: HttpRequest, actor: Actor) -> HttpResponse:
 def create_from_cluster(request: HttpRequest, actor: Actor) -> HttpResponse:
     try:
         cluster = cluster_find(request.POST.get("cluster", ""))
-        category = Category.objects.filter(pk=cluster.get("category_id") or 0).first()
+        category = _categories().get(cluster.get("category_id") or 0, (None, ""))[0]
         data = ProblemData(
             title=request.POST.get("title", ""),
             lead=request.POST.get("lead", ""),
@@ -194,7 +203,7 @@ def problem_act(request: HttpRequest, actor: Actor, problem_id: int) -> HttpResp
 
 
 def _case_ids(actor: Actor, numbers: list[str]) -> list[int]:
-    found = dict(scope_cases(actor).filter(number__in=numbers).values_list("number", "id"))
+    found = case_ids_by_number(actor=actor, numbers=numbers)
     missing = [n for n in numbers if n not in found]
     if missing:
         raise NotFound(_("没有找到诉求：%(numbers)s") % {"numbers": "、".join(missing)})
@@ -224,7 +233,7 @@ def similar(request: HttpRequest, actor: Actor) -> HttpResponse:
 def merge(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
     """The desk's merge form on the case page: this case into another one (by number)."""
     number = request.POST.get("into", "").strip()
-    into = scope_cases(actor).filter(number=number).values_list("id", flat=True).first() if number else None
+    into = case_ids_by_number(actor=actor, numbers=[number]).get(number) if number else None
     try:
         if into is None:
             raise NotFound(_("没有找到诉求%(number)s。") % {"number": number})

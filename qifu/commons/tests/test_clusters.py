@@ -84,3 +84,16 @@ def test_recompute_button_queues_the_task(world, cast, client):
     assert "近60天" in html and "230件在办诉求" in html and html.count("data-cluster=") == 3
     client.force_login(cast.leader)
     assert client.post(reverse("commons:recompute"), {"days": "60"}).status_code == 404
+
+
+def test_api_recompute_queues_the_task_and_refuses_bad_input(world, cast, api_as):
+    from qifu.commons.models import ClusterSnapshot
+
+    r = api_as(cast.desk).post("/api/v1/commons/clusters/recompute", {"days": 60, "min_enterprises": 3})
+    assert r.status_code == 202, r.content
+    assert r.json()["open_cases"] == 230 and len(r.json()["items"]) == 3  # the test queue runs it at once
+    count = ClusterSnapshot.objects.count()
+    r = api_as(cast.desk).post("/api/v1/commons/clusters/recompute", {"days": 0, "min_enterprises": 3})
+    assert r.status_code == 422 and r.json()["code"] == "out_of_range"
+    assert api_as(cast.leader).post("/api/v1/commons/clusters/recompute", {}).status_code == 404
+    assert ClusterSnapshot.objects.count() == count  # nothing queued, nothing computed
