@@ -77,14 +77,14 @@ def case_merge(*, actor: Actor, case_id: int, into_id: int, note: str = "", now:
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
         raise _bad(_("说明不能超过%(n)s个字。") % {"n": NOTE_MAX}, "too_long", "note")
-    if case_id == into_id:
-        raise Conflict(_("不能把诉求合并到它自己。"), code="merge_self")
     with transaction.atomic():
         # both rows locked, in key order (two merges at once never wait on each other in a circle)
         locked = {c.pk: c for c in scope_cases(actor).select_for_update().filter(pk__in=sorted({case_id, into_id}))}
         case, into = locked.get(case_id), locked.get(into_id)
         if case is None or into is None:
             raise NotFound("case not found")
+        if case_id == into_id:  # after the scope: an invisible case answers 404 whatever the body says
+            raise Conflict(_("不能把诉求合并到它自己。"), code="merge_self")
         if not may_manage_commons(actor):
             raise Conflict(_("只有服务专班可以合并诉求。"), code="action_not_allowed", data={"action": "merge"})
         if case.enterprise_id != into.enterprise_id:

@@ -165,6 +165,10 @@ API_PROBES: list[Probe] = [
     _write("case_action", "act", "post", lambda t: f"{API}/cases/{t.case_id}/actions", {"action": "withdraw"}),
     _write("case_action_accept", "act", "post", lambda t: f"{API}/cases/{t.case_id}/actions", {"action": "accept"}),
     _write("case_message", "post_message", "post", lambda t: f"{API}/cases/{t.case_id}/messages", {"text": "越权"}),
+    # Issue 7: duplicates, merge and the knowledge suggestions for a case.
+    _get("case_similar", "similar_cases", lambda t: f"{API}/cases/similar?enterprise={t.uscc}&text=越权", "404"),
+    _write("case_merge", "merge", "post", lambda t: f"{API}/cases/{t.case_id}/merge", {"into": "{t.case_id}"}),
+    _get("case_knowledge", "case_knowledge", lambda t: f"{API}/cases/{t.case_id}/knowledge", "404"),
     _get("enterprise_policies", "enterprise_policy_list", lambda t: f"{API}/enterprises/{t.uscc}/policies", "404"),
     replace(
         _get(

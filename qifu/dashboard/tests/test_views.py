@@ -126,7 +126,8 @@ def test_enterprise_home_shows_its_liaison_with_phone_and_its_projects(cast, cli
     assert 'href="tel:13800138000"' in html
     assert "甲电子新厂房" in html
     assert "乙精密扩产" not in html and "挂钩干部乙" not in html
-    assert 'role="search"' not in html  # no registry search for an enterprise
+    assert 'action="/enterprises/"' not in html  # no registry search for an enterprise
+    assert 'role="search" action="/search/"' in html  # the header's full-text search (own cases, policies)
 
 
 @pytest.mark.parametrize(

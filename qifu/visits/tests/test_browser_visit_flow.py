@@ -120,8 +120,9 @@ def test_a_liaison_logs_a_visit_on_a_phone_the_desk_gets_the_case_the_enterprise
     _no_sideways_scroll(liaison)
     liaison.screenshot(path=results_dir / "visit-4-saved-390.png", full_page=True)
 
-    # and the case waits in the desk's intake queue
-    desk.goto(f"{demo_server.url}/cases/intake/")
+    # and the case waits at the end of the desk's intake queue (oldest first; a page number past the
+    # end opens the last page)
+    desk.goto(f"{demo_server.url}/cases/intake/?page=999")
     expect(desk.locator("#intake-table")).to_contain_text(number)
     expect(desk.locator("#intake-table")).to_contain_text(PROBLEM)
     desk.screenshot(path=results_dir / "visit-5-intake-desk.png", full_page=False)
