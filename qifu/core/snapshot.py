@@ -15,6 +15,7 @@ shadow tables follow from their content tables' triggers, and PostgreSQL generat
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,8 +63,11 @@ def _managed_by_database(cursor: Any) -> tuple[set[str], dict[str, set[str]]]:
     return skip, generated
 
 
-def _read(cursor: Any, skip: set[str], generated: dict[str, set[str]]) -> dict[str, tuple[_Table, dict[Any, tuple[Any, ...]]]]:
-    state: dict[str, tuple[_Table, dict[Any, tuple[Any, ...]]]] = {}
+_State = dict[str, tuple[_Table, dict[Any, tuple[Any, ...]]]]  # table name -> (its shape, its rows by pk)
+
+
+def _read(cursor: Any, skip: set[str], generated: dict[str, set[str]]) -> _State:
+    state: _State = {}
     for table in connection.introspection.table_names(cursor):
         if table in skip:
             continue
@@ -134,6 +138,14 @@ class RowSnapshot:
     def _params(table: _Table, row: Sequence[Any]) -> Sequence[Any]:
         if not table.json_columns:
             return row
-        from psycopg.types.json import Jsonb  # PostgreSQL only: json values come back as Python objects
+        return [_json_param(v) if i in table.json_columns else v for i, v in enumerate(row)]
 
-        return [Jsonb(v) if i in table.json_columns and v is not None else v for i, v in enumerate(row)]
+
+def _json_param(value: Any) -> Any:
+    """A PostgreSQL json/jsonb value read back for writing: Django loads jsonb as its text (JSONField
+    decodes it), plain json arrives decoded; either way it is written as the same document."""
+    if value is None:
+        return None
+    from psycopg.types.json import Jsonb  # PostgreSQL only
+
+    return Jsonb(json.loads(value) if isinstance(value, str) else value)
