@@ -44,6 +44,7 @@ from qifu.cases.models import (
 )
 from qifu.cockpit.cube import cube_rebuild
 from qifu.core.crypto import blind_index, encrypt_field
+from qifu.core.sqlite.stats import forget_shadow_table_stats
 from qifu.enterprises.models import Enterprise
 from qifu.enterprises.services import CONTACT_NAME_CTX, CONTACT_PHONE_CTX, normalize_phone
 from qifu.linkage.models import Linkage, TaskForce, TaskForceMember
@@ -598,6 +599,7 @@ def analyze() -> None:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA analysis_limit = 1000")
             cursor.execute("ANALYZE")
+            forget_shadow_table_stats(cursor)  # the full-text index's tables: see qifu/core/sqlite/stats.py
         elif connection.vendor == "postgresql":
             cursor.execute("ANALYZE")
 
