@@ -1,26 +1,52 @@
 """The must-show figure of issue 7: a model trained on the seed generator's output only, measured
-on 110 requests written by hand (tests/data/handwritten.jsonl, 5 per category, not in the seed)."""
+on requests written by hand, 5 per category, not in the seed (docs/TRIAGE.md):
+
+- tests/data/handwritten.jsonl: 110 requests by the generator's author, written before it;
+- tests/data/handwritten_independent.jsonl: 110 requests by a second writer who had read only the
+  taxonomy, PRODUCT.md and the seed article — never the generator, the first set or the keywords.
+"""
 
 import json
+from functools import cache
 from pathlib import Path
+
+import pytest
 
 from qifu.ops.seeding.case_text import samples
 from qifu.triage import engine
 
-HANDWRITTEN = Path(__file__).resolve().parent / "data" / "handwritten.jsonl"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@cache
+def _model() -> engine.Fitted:
+    train = list(samples(3000, seed=7))
+    return engine.fit([engine.features(t) for t, _, _ in train], [c for _, c, _ in train], [d for _, _, d in train])
+
+
+def _scores(name: str) -> engine.Scores:
+    hand = [json.loads(line) for line in (DATA / name).read_text("utf-8").splitlines() if line.strip()]
+    assert len(hand) >= 110 and len({h["category"] for h in hand}) == 22
+    scores = engine.evaluate(
+        _model(), [engine.features(h["text"]) for h in hand], [h["category"] for h in hand], ["-"] * len(hand)
+    )
+    print(f"\n{name}: n={scores.n} top-1 {scores.top1:.3f} top-3 {scores.top3:.3f}")
+    return scores
 
 
 def test_trained_on_generated_text_it_classifies_handwritten_requests():
-    train = list(samples(3000, seed=7))
-    model = engine.fit([engine.features(t) for t, _, _ in train], [c for _, c, _ in train], [d for _, _, d in train])
-    hand = [json.loads(line) for line in HANDWRITTEN.read_text("utf-8").splitlines() if line.strip()]
-    assert len(hand) >= 110 and len({h["category"] for h in hand}) == 22
-    scores = engine.evaluate(
-        model, [engine.features(h["text"]) for h in hand], [h["category"] for h in hand], ["-"] * len(hand)
-    )
-    print(f"\nhand-written set: n={scores.n} top-1 {scores.top1:.3f} top-3 {scores.top3:.3f}")
+    scores = _scores("handwritten.jsonl")
     assert scores.top1 >= 0.80
     assert scores.top3 >= 0.95
+
+
+def test_the_independent_set_reaches_top1():
+    assert _scores("handwritten_independent.jsonl").top1 >= 0.80  # measured 0.864
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: top-3 0.945 (104 of 110) on the independent set; docs/TRIAGE.md")
+def test_the_independent_set_reaches_top3():
+    assert _scores("handwritten_independent.jsonl").top3 >= 0.95
 
 
 def test_generator_held_out_figures_are_not_perfect():
