@@ -22,6 +22,8 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from qifu.core.sqlite.stats import virtual_and_shadow
+
 JSON_OIDS = (114, 3802)  # PostgreSQL json, jsonb
 
 
@@ -48,11 +50,7 @@ def _managed_by_database(cursor: Any) -> tuple[set[str], dict[str, set[str]]]:
     skip: set[str] = {"sqlite_sequence", "django_migrations"}
     generated: dict[str, set[str]] = {}
     if connection.vendor == "sqlite":
-        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'")
-        virtual = [row[0] for row in cursor.fetchall()]
-        for table in connection.introspection.table_names(cursor):
-            if any(table == v or table.startswith(v + "_") for v in virtual):
-                skip.add(table)
+        skip |= virtual_and_shadow(cursor, connection.introspection.table_names(cursor))
     elif connection.vendor == "postgresql":
         cursor.execute(
             "SELECT table_name, column_name FROM information_schema.columns "

@@ -8,7 +8,15 @@ eight spent 600 ms merging, under the write lock (`qifu bench` case_create fell 
 statistics the planner takes the range, whatever the size. So they are dropped after an ANALYZE.
 """
 
+from collections.abc import Iterable
 from typing import Any
+
+
+def virtual_and_shadow(cursor: Any, tables: Iterable[str]) -> set[str]:
+    """Those of `tables` that are virtual tables (FTS5) or their shadow tables: SQLite keeps them."""
+    cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'")
+    virtual = [row[0] for row in cursor.fetchall()]
+    return {t for t in tables if any(t == v or t.startswith(v + "_") for v in virtual)}
 
 
 def forget_shadow_table_stats(cursor: Any) -> int:
@@ -20,10 +28,8 @@ def forget_shadow_table_stats(cursor: Any) -> int:
     cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'")
     if cursor.fetchone() is None:
         return 0
-    cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'")
-    virtual = [row[0] for row in cursor.fetchall()]
     cursor.execute("SELECT DISTINCT tbl FROM sqlite_stat1")
-    doomed = [t for (t,) in cursor.fetchall() if any(t == v or t.startswith(v + "_") for v in virtual)]
+    doomed = sorted(virtual_and_shadow(cursor, [t for (t,) in cursor.fetchall()]))
     for table in doomed:
         cursor.execute("DELETE FROM sqlite_stat1 WHERE tbl = %s", [table])
     if doomed:
