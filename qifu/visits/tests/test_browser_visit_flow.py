@@ -67,7 +67,13 @@ def test_a_liaison_logs_a_visit_on_a_phone_the_desk_gets_the_case_the_enterprise
 
     # when they type, the draft is kept on the phone: a reload brings it back
     liaison.fill("#id_production", "两条产线满负荷，订单排到明年二月")
-    liaison.wait_for_timeout(600)
+    # the draft is written after a pause in typing: wait until it is stored, not a fixed time
+    liaison.wait_for_function(
+        "() => { const f = document.querySelector('form[data-qf-visit-form]');"
+        " const d = f && localStorage.getItem(f.dataset.qfDraftKey);"
+        " return !!d && d.includes('两条产线满负荷'); }",
+        timeout=10_000,
+    )
     liaison.reload()
     expect(liaison.locator("[data-qf-draft-note]")).to_be_visible()
     expect(liaison.locator("#id_production")).to_have_value("两条产线满负荷，订单排到明年二月")
