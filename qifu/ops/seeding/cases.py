@@ -171,7 +171,7 @@ class Force:
     """A demo case: who files it, the state it must be in, and how it should look."""
 
     enterprise: int
-    state: str  # an open state, "resolved", "closed" or "rejected"
+    state: str  # an open state, "resolved", "closed", "rejected" or "withdrawn"
     category: str
     ages: tuple[int, int]  # working days since filing (inclusive window)
     handler: str = ""  # "demo": the department's demo handler
@@ -248,6 +248,7 @@ class CasePlanner:
             Force(near[-1], "in_progress", "innovation", (2, 4), flags=frozenset({"assist"}), assist=("JFJ",)),
             Force(near[0], "submitted", "utilities", (3, 6)),
             Force(near[-1], "resolved", "policy", (3, 8), handler="demo"),
+            Force(near[-1], "withdrawn", "licensing", (20, 60)),  # a few % of random cases: not every run has one
         ]
 
     def _workday_back(self, n: int) -> date:
@@ -392,7 +393,7 @@ class CasePlanner:
             stop = ""
         if stop == "submitted":
             return steps
-        outcome = "rejected" if force and force.state == "rejected" else ""
+        outcome = force.state if force and force.state in ("rejected", "withdrawn") else ""
         if not force and not stop:
             r = rng.random()
             if r < 0.03:
