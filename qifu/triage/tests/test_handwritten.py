@@ -2,8 +2,10 @@
 on requests written by hand, 5 per category, not in the seed (docs/TRIAGE.md):
 
 - tests/data/handwritten.jsonl: 110 requests by the generator's author, written before it;
-- tests/data/handwritten_independent.jsonl: 110 requests by a second writer who had read only the
-  taxonomy, PRODUCT.md and the seed article — never the generator, the first set or the keywords.
+- tests/data/handwritten_independent.jsonl (set B): 110 requests by a second writer who had read only
+  the taxonomy, PRODUCT.md and the seed article — never the generator, the first set or the keywords;
+- tests/data/handwritten_fresh.jsonl (set C): 110 requests by a third writer under the same rules,
+  written while a fourth, who saw none of the sets, widened the generator; measured only afterwards.
 """
 
 import json
@@ -40,13 +42,11 @@ def test_trained_on_generated_text_it_classifies_handwritten_requests():
     assert scores.top3 >= 0.95
 
 
-def test_the_independent_set_reaches_top1():
-    assert _scores("handwritten_independent.jsonl").top1 >= 0.80  # measured 0.864
-
-
-@pytest.mark.xfail(strict=True, reason="known gap: top-3 0.945 (104 of 110) on the independent set; docs/TRIAGE.md")
-def test_the_independent_set_reaches_top3():
-    assert _scores("handwritten_independent.jsonl").top3 >= 0.95
+@pytest.mark.parametrize("name", ["handwritten_independent.jsonl", "handwritten_fresh.jsonl"])
+def test_sets_by_other_writers_reach_the_targets(name: str):
+    scores = _scores(name)
+    assert scores.top1 >= 0.80  # B 0.964, C 0.900 (before the generator was widened: 0.864, 0.755)
+    assert scores.top3 >= 0.95  # B 0.991, C 0.982 (before: 0.945, 0.936)
 
 
 def test_generator_held_out_figures_are_not_perfect():
