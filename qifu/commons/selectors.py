@@ -112,12 +112,13 @@ class CaseLinks:
     problem: CommonProblem | None
 
 
-def case_links(*, actor: Actor, case: Case) -> CaseLinks:
-    """For the case page: the case it was merged into (a closed case only) and its common problem
-    (a case marked common, for staff). No query for a case that has neither; the case that was kept
-    records each merge on its timeline."""
+def case_links(*, actor: Actor, case: Case, merged: bool) -> CaseLinks:
+    """For the case page: the case it was merged into and its common problem (a case marked common,
+    for staff). `merged`: the timeline the page has read holds the (public) `merged` event that
+    every merge writes, so a case that has neither costs no query. The case that was kept records
+    each merge on its own timeline."""
     into = None
-    if case.state == "closed":
+    if merged and case.state == "closed":
         merge = CaseMerge.objects.filter(case_id=case.pk).select_related("into").first()
         into = merge.into if merge else None
     problem = None

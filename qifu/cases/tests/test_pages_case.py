@@ -499,6 +499,42 @@ def test_the_case_page_runs_a_fixed_number_of_queries_case(cast, files_dir, djan
         assert client.get(f"/cases/{long.pk}/").status_code == 200
 
 
+SIDE_TABLES = ("cases_casepart", "cases_extension", "cases_returnrequest", "cases_inforequest", "commons_casemerge")
+
+
+def _tables_read(client: Client, case: Case, capture: Any) -> set[str]:
+    with capture(20) as queries:
+        assert client.get(f"/cases/{case.pk}/").status_code == 200
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    return {table for table in SIDE_TABLES if f'"{table}"' in sql}
+
+
+def test_the_case_page_reads_only_the_side_tables_its_timeline_names(cast, django_assert_max_num_queries) -> None:
+    # given a new case: nothing was dispatched, returned, extended, asked or merged
+    case = file(cast)
+    head = _client(cast, "jfj_head")
+    desk = _client(cast, "desk")
+    # then its page reads none of those tables
+    assert _tables_read(desk, case, django_assert_max_num_queries) == set()
+    # when it is dispatched with an assisting department, asked for information, extended and returned
+    case = drive(cast, "in_progress")
+    act(cast, "jfj_handler", "request_info", case, question="请补充用电负荷清单")
+    act(cast, "ent_a", "provide_info", case, answer="清单已上传")
+    act(cast, "jfj_handler", "request_extension", case, days=5, reason="需供电公司现场勘察")
+    act(cast, "jfj_handler", "return", case, reason="不属于本部门职责")
+    # then staff pages read each table and show what waits on someone
+    assert _tables_read(head, case, django_assert_max_num_queries) == set(SIDE_TABLES) - {"commons_casemerge"}
+    html = _html(head.get(f"/cases/{case.pk}/"))
+    assert 'id="pending-extension"' in html and "需供电公司现场勘察" in html
+    assert 'id="pending-return"' in html and "不属于本部门职责" in html
+    assert 'id="h-parts"' in html and "科技创新局" in html
+    assert 'id="h-info"' in html and "请补充用电负荷清单" in html
+    # and the enterprise's page asks only for its information requests (the rest is internal)
+    ent = _client(cast, "ent_a")
+    assert _tables_read(ent, case, django_assert_max_num_queries) == {"cases_inforequest"}
+    assert "请补充用电负荷清单" in _html(ent.get(f"/cases/{case.pk}/"))
+
+
 def test_the_poll_costs_one_query_when_nothing_changed(cast, django_assert_max_num_queries) -> None:
     case = drive(cast, "in_progress")
     _grow(cast, case, 10)
