@@ -55,6 +55,14 @@ def sqlite_rebuild(table: str) -> str:
     return f"INSERT INTO {fts}({fts}) VALUES ('rebuild')"  # noqa: S608 — constant names
 
 
+def sqlite_optimize(table: str) -> str:
+    """Merge the index into one segment. A 'rebuild' leaves several segments and a merge of large
+    ones half done, which FTS5's automerge then carries on a few pages at a time inside every later
+    write: each new case's index row cost about 0.8 ms instead of under 0.1 ms on the city database."""
+    fts = fts_table(table)
+    return f"INSERT INTO {fts}({fts}) VALUES ('optimize')"  # noqa: S608 — constant names
+
+
 def postgres(table: str) -> list[str]:
     _key, columns, _detail = TABLES[table]
     if len(columns) == 2:

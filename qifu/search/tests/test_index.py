@@ -3,7 +3,9 @@ import, a policy edit and an import; and `qifu search rebuild` gives the same an
 
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from qifu.enterprises.services import enterprise_data_of, enterprise_update
 from qifu.policies.services import policy_import, policy_save
@@ -94,3 +96,19 @@ def test_rebuild_one_type(world):
     call_command("search", "rebuild", "--type", "policies", "--no-progress", stdout=out)
     assert "policies" in out.getvalue() and "cases" not in out.getvalue()
     assert found(world, "研发", "policies") == {"PUB", "DRAFT"}
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5 segments are SQLite's")
+def test_rebuild_leaves_the_case_index_in_one_segment(world):
+    # given an index whose pending terms spill into a new segment every kilobyte, as the city's do
+    # every megabyte (FTS5's 'hashsize'), over enough cases to fill many
+    for i in range(40):
+        file_for(world.cast, "ent_a", world.cast.a, f"第{i}号厂房需要增容用电并协调供电公司现场勘察{i}。", f"增容{i}")
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO search_case_fts(search_case_fts, rank) VALUES ('hashsize', 1024)")
+        # when the index is rebuilt
+        call_command("search", "rebuild", "--type", "cases", "--no-progress", stdout=StringIO())
+        # then one segment is left: no half-done merge for the next filings to carry on
+        cursor.execute("SELECT COUNT(DISTINCT segid) FROM search_case_fts_idx")
+        assert cursor.fetchone()[0] == 1
+    assert search(actor=world.actor("desk"), q="增容 勘察", type="cases").count == 40
