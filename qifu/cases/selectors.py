@@ -380,7 +380,7 @@ def case_view(*, actor: Actor, case_id: int) -> CaseView:
     return CaseView(
         case=case,
         events=events,
-        parts=parts if internal else [],
+        parts=parts,
         pending_extension=pending_ext,
         pending_return=pending_ret,
         info_requests=list(InfoRequest.objects.filter(case=case).order_by("id")) if has("info") else [],
