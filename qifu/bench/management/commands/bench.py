@@ -57,7 +57,7 @@ class Command(BaseCommand):
             "--workers",
             type=int,
             default=None,
-            help=f"gunicorn workers [load: {serving.workers()}, 2 per core; concurrency: 2, as issue 3 states]",
+            help=f"gunicorn workers [load: {serving.workers()}, 1 per core (min 2); concurrency: 2, as issue 3 states]",
         )
         parser.add_argument(
             "--worker-class",
