@@ -235,6 +235,46 @@ def search_rebuild(
     return result
 
 
+# --- background merge (SQLite) ------------------------------------------------------------------
+
+MERGE_PAGES = 200  # merge work a transaction: about 20 ms under the write lock on the city index
+MERGE_ROUNDS = 100  # transactions a run at most; the next run carries on
+
+
+@dataclass
+class MergeResult:
+    rounds: dict[str, int] = field(default_factory=dict)  # transactions that merged something, per table
+    seconds: float = 0.0
+    done: bool = True  # nothing was left to merge
+
+
+def search_merge(*, pages: int = MERGE_PAGES, rounds: int = MERGE_ROUNDS) -> MergeResult:
+    """SQLite: merge the segments that writes leave in the indexes whose automerge is off
+    (ddl.AUTOMERGE_OFF), PAGES pages a transaction, so a filing never waits long for the write lock,
+    until nothing is left or ROUNDS transactions ran. FTS5 tells whether a 'merge' did any work only
+    through the connection's change counter: fewer than two changes, nothing left. PostgreSQL: nothing
+    to do (a GIN index keeps its own pending list)."""
+    result = MergeResult()
+    if connection.vendor != "sqlite":
+        return result
+    started = time.monotonic()
+    connection.ensure_connection()
+    raw = connection.connection
+    for table in ddl.AUTOMERGE_OFF:
+        merged = 0
+        left = True
+        while left and merged < rounds:
+            before = raw.total_changes
+            with transaction.atomic():
+                _execute([ddl.sqlite_merge(table, pages)])
+            left = raw.total_changes - before >= 2
+            merged += left
+        result.rounds[table] = merged
+        result.done = result.done and not left
+    result.seconds = time.monotonic() - started
+    return result
+
+
 def _with_former(doc: EnterpriseDoc, old: tuple[str, list[str]] | None) -> EnterpriseDoc:
     if old is None:
         return doc
