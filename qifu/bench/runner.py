@@ -225,6 +225,8 @@ def _run_all(
             env.ensure_policies(say=note)
         if any(item.name in NEEDS_TRIAGE for item in items):  # a model in the bench database (docs/TRIAGE.md)
             env.qifu("triage", "train", "--if-missing", "--no-progress")
+        # between runs a deployment's periodic job merges the case index's new segments (docs/SEARCH.md)
+        env.qifu("search", "merge")
         note("collectstatic")
         env.collectstatic()
         samples = env.samples()
