@@ -10,11 +10,11 @@ against 51 ms), filing 250–259 against 162–215 cases/s, the no-database base
 against 2,567–2,834 (p95 2 against 6 ms). gunicorn's usual "2 × cores + 1" assumes workers
 that wait on I/O. Slow clients are the TLS proxy's to buffer (README, production start).
 
-A gthread worker accepts keep-alive connections greedily and
-its threads share one GIL: in the bench, the 4 connections often all landed on one process and a
-core sat idle (the city ledger page ran at 71–77 requests/s on one core, p95 60 ms; with sync
-workers, 127/s on both cores, p95 37 ms). A sync worker takes the next connection only when it
-is free, so the kernel spreads the load. Keep-alive is not needed behind a LAN or a proxy.
+A gthread worker accepts keep-alive connections greedily and its threads share one GIL: in the
+bench, the 4 connections often all landed on one process and a core sat idle (the city ledger page
+ran at 71–77 requests/s on one core, p95 60 ms; with sync workers, 127/s on both cores, p95 37 ms).
+A sync worker takes the next connection only when it is free, so the kernel spreads the load.
+Keep-alive is not needed behind a LAN or a proxy.
 """
 
 import os

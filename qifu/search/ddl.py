@@ -50,17 +50,23 @@ def sqlite_drop_triggers(table: str) -> list[str]:
     return [f"DROP TRIGGER IF EXISTS {table}_{t}" for t in ("ai", "ad", "au")]
 
 
-def sqlite_rebuild(table: str) -> str:
+def _command(table: str, command: str, rank: int | None = None) -> str:
+    """One of FTS5's special INSERT commands on TABLE's index, e.g. 'rebuild' or ('merge', 200)."""
     fts = fts_table(table)
-    return f"INSERT INTO {fts}({fts}) VALUES ('rebuild')"  # noqa: S608 — constant names
+    if rank is None:
+        return f"INSERT INTO {fts}({fts}) VALUES ('{command}')"  # noqa: S608 — constant names
+    return f"INSERT INTO {fts}({fts}, rank) VALUES ('{command}', {int(rank)})"  # noqa: S608 — constant names
+
+
+def sqlite_rebuild(table: str) -> str:
+    return _command(table, "rebuild")
 
 
 def sqlite_optimize(table: str) -> str:
     """Merge the index into one segment. A 'rebuild' leaves several segments and a merge of large
     ones half done, which FTS5's automerge then carries on a few pages at a time inside every later
     write: each new case's index row cost about 0.8 ms instead of under 0.1 ms on the city database."""
-    fts = fts_table(table)
-    return f"INSERT INTO {fts}({fts}) VALUES ('optimize')"  # noqa: S608 — constant names
+    return _command(table, "optimize")
 
 
 # The case index is written by every filing and every action. FTS5's automerge does a burst of merge
@@ -72,14 +78,18 @@ AUTOMERGE_OFF = ("search_casedoc",)
 
 
 def sqlite_automerge(table: str, value: int) -> str:
-    fts = fts_table(table)
-    return f"INSERT INTO {fts}({fts}, rank) VALUES ('automerge', {int(value)})"  # noqa: S608 — constant names
+    return _command(table, "automerge", value)
+
+
+def sqlite_settings(table: str) -> list[str]:
+    """The index's own settings, kept in its config table: with its creation (migrations 0002 and
+    0004, a rebuild)."""
+    return [sqlite_automerge(table, 0)] if table in AUTOMERGE_OFF else []
 
 
 def sqlite_merge(table: str, pages: int) -> str:
     """Up to PAGES pages of merge work on levels with several segments (FTS5's 'merge')."""
-    fts = fts_table(table)
-    return f"INSERT INTO {fts}({fts}, rank) VALUES ('merge', {int(pages)})"  # noqa: S608 — constant names
+    return _command(table, "merge", pages)
 
 
 def postgres(table: str) -> list[str]:
@@ -101,7 +111,7 @@ def create(vendor: str) -> list[str]:
     out: list[str] = []
     for table in TABLES:
         if vendor == "sqlite":
-            out += [sqlite_fts(table), *sqlite_triggers(table), sqlite_rebuild(table)]
+            out += [sqlite_fts(table), *sqlite_settings(table), *sqlite_triggers(table), sqlite_rebuild(table)]
         elif vendor == "postgresql":
             out += postgres(table)
         else:

@@ -225,6 +225,7 @@ def search_rebuild(
                     _execute(
                         [
                             ddl.sqlite_fts(table),
+                            *ddl.sqlite_settings(table),
                             ddl.sqlite_rebuild(table),
                             ddl.sqlite_optimize(table),
                             *ddl.sqlite_triggers(table),

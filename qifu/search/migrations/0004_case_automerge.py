@@ -7,7 +7,7 @@ from qifu.search import ddl
 
 def forwards(apps, schema_editor):  # type: ignore[no-untyped-def]
     if schema_editor.connection.vendor == "sqlite":
-        ddl.run(schema_editor, [ddl.sqlite_automerge(table, 0) for table in ddl.AUTOMERGE_OFF])
+        ddl.run(schema_editor, [sql for table in ddl.AUTOMERGE_OFF for sql in ddl.sqlite_settings(table)])
 
 
 def backwards(apps, schema_editor):  # type: ignore[no-untyped-def]
