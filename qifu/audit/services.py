@@ -6,12 +6,13 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from qifu.audit.models import AuditEntry, AuditHead, Outcome
 from qifu.core import context
 from qifu.core.crypto import hmac_sm3
+from qifu.core.rows import insert_row
 
 GENESIS = "0" * 64
 
@@ -43,6 +44,32 @@ def chain_hash(prev_hash: str, entry: AuditEntry) -> str:
     return hmac_sm3(settings.AUDIT_KEY, prev_hash.encode() + b"|" + canonical(entry)).hex()
 
 
+def _execute(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
+
+
+def _take_next_id() -> tuple[int, str]:
+    """Move the head on by one and answer (the new record's id, the previous record's hash). One
+    statement, which locks the head row until the caller's transaction ends (on PostgreSQL; on
+    SQLite the transaction holds the write lock already), so the chain stays linear. The first
+    record ever creates the head row."""
+    head = connection.ops.quote_name(AuditHead._meta.db_table)
+    rows = _execute(
+        f"UPDATE {head} SET last_id = last_id + 1, count = count + 1 WHERE id = 1 RETURNING last_id, last_hash",  # noqa: S608
+        [],
+    )
+    if not rows:
+        _execute(
+            f"INSERT INTO {head} (id, last_id, last_hash, count) VALUES (1, 0, %s, 0) ON CONFLICT (id) DO NOTHING",  # noqa: S608
+            [GENESIS],
+        )
+        return _take_next_id()
+    last_id, prev_hash = rows[0]
+    return int(last_id), str(prev_hash)
+
+
 @dataclass(frozen=True)
 class AuditActor:
     id: int | None
@@ -66,9 +93,9 @@ def audit_record(
     # No savepoint inside the caller's transaction: a failed append fails the whole change anyway
     # (fail closed), and the savepoint pair cost a tenth of a case filing's time under the write lock.
     with transaction.atomic(savepoint=False):
-        head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
+        entry_id, prev_hash = _take_next_id()
         entry = AuditEntry(
-            id=head.last_id + 1,
+            id=entry_id,
             at=at or timezone.now(),
             actor_id=getattr(user, "pk", None),
             actor_username=_clean(str(getattr(user, "username", "") or ""))[:160],
@@ -80,11 +107,12 @@ def audit_record(
             ip=ctx.ip,
             request_id=ctx.request_id,
             changes=json.loads(json.dumps(changes or {}, ensure_ascii=False, default=str)),
-            prev_hash=head.last_hash,
+            prev_hash=prev_hash,
         )
-        entry.hash = chain_hash(head.last_hash, entry)
-        entry.save(force_insert=True)
-        AuditHead.objects.filter(id=1).update(last_id=entry.pk, last_hash=entry.hash, count=head.count + 1)
+        entry.hash = chain_hash(prev_hash, entry)
+        insert_row(entry)
+        head = connection.ops.quote_name(AuditHead._meta.db_table)
+        _execute(f"UPDATE {head} SET last_hash = %s WHERE id = 1", [entry.hash])  # noqa: S608
     return entry
 
 

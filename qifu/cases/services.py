@@ -49,12 +49,13 @@ from qifu.cases.models import (
 )
 from qifu.cockpit.cube import cube_moved, cube_state
 from qifu.core.errors import Conflict, NotFound, PermissionDenied, RuleViolation
+from qifu.core.rows import insert_row
 from qifu.enterprises.models import Enterprise
 from qifu.files.services import file_store
 from qifu.projects.models import Project
 from qifu.reference.models import Category, Department
 from qifu.reference.selectors import category_by_code
-from qifu.search.services import search_index_cases, search_index_filed
+from qifu.search.services import search_filed_terms, search_index_cases, search_index_filed
 from qifu.workcal.calendar import WorkCalendar, zone_calendar
 
 TEXT_MAX = 10000
@@ -201,6 +202,7 @@ def case_filing(
     today = local_today(now)
     respond_by = deadlines.respond_by(zone_calendar(), today, urgency=urgency, green_channel=False)
     recipients = notices.filed_recipients(enterprise=enterprise, urgency=urgency)
+    terms = search_filed_terms(title=title, text=text)
     # Everything above reads; only the writes below hold SQLite's single write lock.
     with transaction.atomic():
         filed = _file_rows(
@@ -210,6 +212,7 @@ def case_filing(
             now,
             files,
             recipients,
+            terms,
             **{
                 "project": project,
                 "category": category,
@@ -231,21 +234,24 @@ def _file_rows(
     now: datetime,
     files: Sequence[UploadedFile],
     recipients: list[User],
+    terms: tuple[str, str],
     **fields: Any,
 ) -> Filed:
-    case = Case.objects.create(
-        number=_next_number(today.year),
-        enterprise=enterprise,
-        liaison_id=enterprise.primary_liaison_id,
-        filed_by=actor.user,
-        submitted_at=now,
-        last_event_at=now,
-        **fields,
+    case = insert_row(
+        Case(
+            number=_next_number(today.year),
+            enterprise=enterprise,
+            liaison_id=enterprise.primary_liaison_id,
+            filed_by=actor.user,
+            submitted_at=now,
+            last_event_at=now,
+            **fields,
+        )
     )
     if Enterprise.primary_liaison.is_cached(enterprise):  # the answer names the liaison: no query for it
         case.liaison = enterprise.primary_liaison
     cube_moved(case, None)  # the cockpit's counts, in this transaction
-    search_index_filed(case)  # the full-text index, in this transaction
+    search_index_filed(case, terms)  # the full-text index, in this transaction
     event = add_event(case, actor, "file", to_state=S.SUBMITTED, text="", at=now, data={"channel": case.channel})
     for upload in files:
         _attach(case, actor, event, upload, public=True)
@@ -286,19 +292,21 @@ def add_event(
 ) -> CaseEvent:
     rule = RULES.get(action)
     visible = public if public is not None else (rule.public if rule else True)
-    return CaseEvent.objects.create(
-        case=case,
-        enterprise_id=case.enterprise_id,
-        at=at,
-        actor=actor.user if actor else None,
-        actor_role=actor.role if actor else "",
-        department_id=actor.department_id if actor else None,
-        action=action,
-        from_state=from_state,
-        to_state=to_state or case.state,
-        public=visible,
-        text=text,
-        data=data or {},
+    return insert_row(
+        CaseEvent(
+            case=case,
+            enterprise_id=case.enterprise_id,
+            at=at,
+            actor=actor.user if actor else None,
+            actor_role=actor.role if actor else "",
+            department_id=actor.department_id if actor else None,
+            action=action,
+            from_state=from_state,
+            to_state=to_state or case.state,
+            public=visible,
+            text=text,
+            data=data or {},
+        )
     )
 
 

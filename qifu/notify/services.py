@@ -21,6 +21,7 @@ from django.utils import timezone
 from qifu.access.actor import Actor
 from qifu.accounts.models import User
 from qifu.core.errors import RuleViolation
+from qifu.core.rows import insert_rows
 from qifu.notify.addresses import address_for, users_for_addresses
 from qifu.notify.compose import compose
 from qifu.notify.models import Delivery, DeliveryState, Notification
@@ -108,7 +109,7 @@ def notify(
     # Every refusal is above, before any write: the writes need no savepoint of their own inside the
     # caller's transaction (a database error there fails the caller's change as a whole anyway).
     with transaction.atomic(savepoint=False):
-        created = Notification.objects.bulk_create(rows) if new_key else _insert_new(rows, dedup_key=dedup_key)
+        created = list(insert_rows(rows)) if new_key else _insert_new(rows, dedup_key=dedup_key)
         _queue_deliveries(created, now=now, users={u.pk: u for u in users} if addressable else None)
     if urgent and created:
         # robust: a queue outage must not turn the caller's committed action into an error; the
@@ -172,7 +173,7 @@ def _queue_deliveries(created: Sequence[Notification], *, now: datetime, users: 
                     error="" if has_address else NO_ADDRESS,
                 )
             )
-    Delivery.objects.bulk_create(rows)
+    insert_rows(rows)
 
 
 def _enqueue_flush() -> None:

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from qifu.cases.models import Case, CaseEvent
+from qifu.core.rows import insert_row
 from qifu.enterprises.models import Enterprise
 from qifu.policies.models import Policy
 from qifu.search import ddl
@@ -146,13 +147,18 @@ def search_index_cases(case_ids: Iterable[int]) -> int:
     return _upsert("cases", case_ids)
 
 
-def search_index_filed(case: Case) -> None:
-    """Index a case just filed, from the row in hand (its timeline has no text yet): one write."""
+def search_filed_terms(*, title: str, text: str) -> tuple[str, str]:
+    """The index terms of a case about to be filed (public, internal). Cutting the words is the
+    costly part of indexing: the filing does it before it takes the write lock."""
     learn_parks_once()
-    public, internal = case_terms(title=case.title, text=case.text, answer=case.answer, events=())
-    CaseDoc.objects.create(
-        case_id=case.pk, enterprise_id=case.enterprise_id, public_terms=public, internal_terms=internal
-    )
+    return case_terms(title=title, text=text, answer="", events=())
+
+
+def search_index_filed(case: Case, terms: tuple[str, str]) -> None:
+    """Index a case just filed with the terms `search_filed_terms` cut from its title and text (its
+    timeline has no text yet): one write."""
+    public, internal = terms
+    insert_row(CaseDoc(case_id=case.pk, enterprise_id=case.enterprise_id, public_terms=public, internal_terms=internal))
 
 
 def search_index_enterprises(enterprise_ids: Iterable[int]) -> int:
