@@ -14,7 +14,7 @@ from qifu.accounts.models import User
 from qifu.accounts.roles import Role
 from qifu.cases.models import Case, CaseEvent, CasePart, Follower, Urgency
 from qifu.enterprises.models import Enterprise
-from qifu.notify.addresses import addressable_users
+from qifu.notify.addresses import addressable_in_hand, addressable_users
 from qifu.notify.services import notify
 
 # Events the enterprise must act on are sent at once; the rest wait for the digest (无事不扰).
@@ -90,11 +90,19 @@ def filed_recipients(*, enterprise: Enterprise, urgency: str) -> list[User]:
     request of their enterprise. The desk works from its intake queue (the count is on its home
     page), so only urgent requests notify each desk member: 无事不扰 holds for the staff too, and
     a city desk is a hundred people."""
+    channels = settings.NOTIFY_CHANNELS
+    if urgency == Urgency.NORMAL and Enterprise.primary_liaison.is_cached(enterprise):
+        # the filing's enterprise came with its liaison (filing_enterprise): no second query
+        liaison = enterprise.primary_liaison
+        if liaison is None:
+            return []
+        if addressable_in_hand(liaison, channels):
+            return [liaison] if liaison.is_active else []
     who = Q(pk=enterprise.primary_liaison_id) if enterprise.primary_liaison_id else Q(pk__in=[])
     if urgency != Urgency.NORMAL:
         who |= _desk()
     # loaded with their addresses here, outside the filing transaction (notify(addressable=True))
-    return list(addressable_users(User.objects.filter(who, is_active=True), settings.NOTIFY_CHANNELS))
+    return list(addressable_users(User.objects.filter(who, is_active=True), channels))
 
 
 def case_filed(case: Case, recipients: list[User]) -> None:

@@ -501,6 +501,9 @@ FILING_FIELDS = (
     "primary_liaison__username",
     "primary_liaison__display_name",
     "primary_liaison__role",
+    # what the liaison's e-mail notice reads (filed_recipients: no second query for the liaison)
+    "primary_liaison__is_active",
+    "primary_liaison__email",
 )
 
 

@@ -66,6 +66,15 @@ def addressable_users(users: "QuerySet[User]", channels: Iterable[str]) -> "Quer
     return users
 
 
+EMAIL_FIELDS = frozenset({"is_active", "role", "email"})  # what address_for reads for e-mail
+
+
+def addressable_in_hand(user: User, channels: Iterable[str]) -> bool:
+    """True when `address_for` answers for USER on CHANNELS from the row in hand, with no query: only
+    e-mail is on and the row was loaded with what it reads (a row from `only()` may lack them)."""
+    return not PHONE_CHANNELS & set(channels) and not EMAIL_FIELDS & user.get_deferred_fields()
+
+
 def users_for_addresses(user_ids: Iterable[int], channels: Iterable[str]) -> dict[int, User]:
     """The users with what `address_for` reads, in one query."""
     return {user.pk: user for user in addressable_users(User.objects.filter(pk__in=set(user_ids)), channels)}

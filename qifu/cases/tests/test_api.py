@@ -11,6 +11,7 @@ from qifu.accounts.services import token_cache_clear, token_create
 from qifu.cases.models import Case, CaseAttachment, CaseEvent
 from qifu.cases.tests.conftest import act, drive, file
 from qifu.files.tests.samples import exe_bytes, pdf_bytes
+from qifu.notify.models import Delivery, DeliveryState, Notification
 
 API = "/api/v1/cases"
 PDF = pdf_bytes()
@@ -47,6 +48,42 @@ def test_staff_file_for_an_enterprise_in_scope(cast, api_as) -> None:
     assert api_as(cast.liaison_a).post(API, {"enterprise": cast.b.uscc, "text": "x"}).status_code == 404
     assert api_as(cast.jfj_handler).post(API, {"enterprise": cast.a.uscc, "text": "x"}).status_code == 404
     assert Case.objects.count() == 1
+
+
+def test_filing_runs_a_fixed_number_of_queries(cast, api_as, django_assert_num_queries) -> None:
+    """The token (the test client reads it cold), the enterprise with its liaison and the liaison's
+    address in one read, then the writes: no read for the liaison's notice, none for the answer."""
+    cast.liaison_a.email = "liaison@example.gov.cn"
+    cast.liaison_a.save(update_fields=["email"])
+    desk = api_as(cast.desk)
+    desk.post(API, {"enterprise": cast.a.uscc, "text": "第一件"})  # the year's counter exists
+    # token; enterprise; BEGIN; counter; case; two cube rows; index; event; audit head, entry, head;
+    # notification; its e-mail delivery; COMMIT
+    with django_assert_num_queries(15):
+        response = desk.post(API, {"enterprise": cast.a.uscc, "text": "用电增容"})
+    assert response.status_code == 201
+    url = f"/cases/{response.json()['id']}/"
+    notice = Notification.objects.get(recipient=cast.liaison_a, kind="case_filed", url=url)
+    assert Delivery.objects.get(notification=notice, channel="email").state == DeliveryState.PENDING
+
+
+@pytest.mark.parametrize("channels", [["email"], ["email", "sms"]])
+def test_the_liaisons_notice_of_a_filing_finds_their_address_on_every_channel(cast, api_as, settings, channels) -> None:
+    settings.NOTIFY_CHANNELS = channels
+    settings.SMS_URL = "http://127.0.0.1:9/sms"
+    cast.liaison_a.email = "liaison@example.gov.cn"
+    cast.liaison_a.save(update_fields=["email"])
+    number = api_as(cast.desk).post(API, {"enterprise": cast.a.uscc, "text": "用电增容"}).json()["number"]
+    notice = Notification.objects.get(recipient=cast.liaison_a, kind="case_filed", title__contains=number)
+    states = dict(Delivery.objects.filter(notification=notice).values_list("channel", "state"))
+    assert states == {channel: DeliveryState.PENDING for channel in channels}  # the cast's staff have a mobile
+
+
+def test_an_inactive_liaison_hears_nothing_of_a_filing(cast, api_as) -> None:
+    cast.liaison_a.is_active = False
+    cast.liaison_a.save(update_fields=["is_active"])
+    assert api_as(cast.desk).post(API, {"enterprise": cast.a.uscc, "text": "用电增容"}).status_code == 201
+    assert not Notification.objects.filter(recipient=cast.liaison_a).exists()
 
 
 @pytest.mark.parametrize(

@@ -201,3 +201,17 @@ def test_two_processes_racing_on_one_key_create_one_case():
     assert waited[0] > 0.3  # the second insert waited on the unique index for the first commit
     assert Notification.objects.filter(dedup_key="race").count() == 1
     assert Delivery.objects.count() == 1
+
+
+def test_an_address_is_in_hand_only_for_e_mail_from_a_row_that_holds_it(cast) -> None:
+    from qifu.notify.addresses import addressable_in_hand
+
+    with_email(cast.liaison_a)
+    full = User.objects.get(pk=cast.liaison_a.pk)
+    assert addressable_in_hand(full, ["email"])
+    assert not addressable_in_hand(full, ["email", "sms"])  # a phone needs the staff profile
+    assert not addressable_in_hand(full, ["wecom"])
+    assert addressable_in_hand(User.objects.only("id", "is_active", "role", "email").get(pk=full.pk), ["email"])
+    for lacking in ("is_active", "role", "email"):
+        fields = {"id", "is_active", "role", "email"} - {lacking}
+        assert not addressable_in_hand(User.objects.only(*fields).get(pk=full.pk), ["email"]), lacking
