@@ -50,12 +50,16 @@ def _execute(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         return cursor.fetchall() if cursor.description else []
 
 
+def _head_table() -> str:
+    return connection.ops.quote_name(AuditHead._meta.db_table)
+
+
 def _take_next_id() -> tuple[int, str]:
     """Move the head on by one and answer (the new record's id, the previous record's hash). One
     statement, which locks the head row until the caller's transaction ends (on PostgreSQL; on
     SQLite the transaction holds the write lock already), so the chain stays linear. The first
     record ever creates the head row."""
-    head = connection.ops.quote_name(AuditHead._meta.db_table)
+    head = _head_table()
     rows = _execute(
         f"UPDATE {head} SET last_id = last_id + 1, count = count + 1 WHERE id = 1 RETURNING last_id, last_hash",  # noqa: S608
         [],
@@ -111,8 +115,7 @@ def audit_record(
         )
         entry.hash = chain_hash(prev_hash, entry)
         insert_row(entry)
-        head = connection.ops.quote_name(AuditHead._meta.db_table)
-        _execute(f"UPDATE {head} SET last_hash = %s WHERE id = 1", [entry.hash])  # noqa: S608
+        _execute(f"UPDATE {_head_table()} SET last_hash = %s WHERE id = 1", [entry.hash])  # noqa: S608
     return entry
 
 

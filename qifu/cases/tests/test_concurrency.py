@@ -1,10 +1,12 @@
 """Two people act on one case at the same moment (security checklist RL-2): the case row is locked
 first, so exactly one wins and the other is refused with a stable code; nothing is half-written.
-Filing under concurrency keeps numbers unique and gap-free."""
+Filing under concurrency keeps numbers unique and gap-free, and the audit chain linear."""
 
 import pytest
 
 from qifu.access.actor import Actor
+from qifu.audit.models import AuditEntry
+from qifu.audit.services import audit_verify
 from qifu.cases.models import Case, CaseEvent
 from qifu.cases.services import CaseData, case_act, case_file
 from qifu.cases.tests.conftest import drive
@@ -46,3 +48,6 @@ def test_twenty_filings_at_once_get_unique_gap_free_numbers(cast) -> None:
     assert results == ["ok"] * 20
     serials = sorted(int(n.rsplit("-", 1)[1]) for n in Case.objects.values_list("number", flat=True))
     assert serials == list(range(1, 21))
+    # the audit chain took the twenty appends one after another: ids and hashes stay linked
+    assert AuditEntry.objects.filter(action="case_file").count() == 20
+    assert audit_verify().ok
