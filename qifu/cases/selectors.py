@@ -37,6 +37,7 @@ from qifu.cases.services import Filed, local_today
 from qifu.core.errors import NotFound
 from qifu.enterprises.models import Enterprise
 from qifu.enterprises.validators import normalize_uscc
+from qifu.notify.addresses import EMAIL_FIELDS
 from qifu.reference.models import Department
 from qifu.reference.selectors import department_by_id
 from qifu.workcal.calendar import WorkCalendar, zone_calendar
@@ -502,8 +503,7 @@ FILING_FIELDS = (
     "primary_liaison__display_name",
     "primary_liaison__role",
     # what the liaison's e-mail notice reads (filed_recipients: no second query for the liaison)
-    "primary_liaison__is_active",
-    "primary_liaison__email",
+    *(f"primary_liaison__{name}" for name in sorted(EMAIL_FIELDS - {"role"})),
 )
 
 
